@@ -1,0 +1,145 @@
+"""Signing in: password check with per-account lockout and per-address rate limit (N-17),
+and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth import authenticate
+from django.core.cache import caches
+from django.db import transaction
+from django.utils import timezone
+
+from .models import ApiToken, User
+
+logger = logging.getLogger("otmetka.accounts")
+
+
+class LoginRefused(Exception):
+    """Wrong credentials, or a blocked account: one message, no hint which."""
+
+    message = "Неверный логин или пароль."
+
+
+@dataclass
+class LoginLocked(Exception):
+    retry_after: int
+
+    @property
+    def message(self) -> str:
+        minutes = max(1, (self.retry_after + 59) // 60)
+        return (
+            "Слишком много неудачных попыток входа. "
+            f"Вход временно заблокирован, повторите через {minutes} мин."
+        )
+
+
+def _cache():
+    return caches["global"]
+
+
+def _account_key(username: str) -> str:
+    digest = hashlib.sha256(username.strip().lower().encode()).hexdigest()[:32]
+    return f"login:acct:{digest}"
+
+
+def _address_key(address: str) -> str:
+    return f"login:addr:{address}:{int(timezone.now().timestamp() // 60)}"
+
+
+def _lock_remaining(username: str) -> int:
+    until = _cache().get(_account_key(username) + ":until")
+    if until is None:
+        return 0
+    return max(0, int(until - timezone.now().timestamp()))
+
+
+def login_check(*, username: str, password: str, address: str) -> User:
+    """Return the user for these credentials, or raise LoginLocked / LoginRefused."""
+    cache = _cache()
+    address_key = _address_key(address or "unknown")
+    attempts = cache.get_or_set(address_key, 0, 120)
+    if attempts >= settings.LOGIN_RATE_PER_ADDRESS:
+        raise LoginLocked(retry_after=60)
+    cache.incr(address_key)
+
+    remaining = _lock_remaining(username)
+    if remaining:
+        raise LoginLocked(retry_after=remaining)
+
+    user = authenticate(username=(username or "").strip().lower(), password=password or "")
+    if user is None:
+        _failure(username)
+        raise LoginRefused()
+    cache.delete(_account_key(username))
+    return user
+
+
+def _failure(username: str) -> None:
+    cache = _cache()
+    key = _account_key(username)
+    window = settings.LOGIN_LOCKOUT_SECONDS
+    failures = cache.get_or_set(key, 0, window)
+    failures = cache.incr(key)
+    if failures >= settings.LOGIN_MAX_FAILURES:
+        until = timezone.now().timestamp() + window
+        cache.set(key + ":until", until, window)
+        cache.delete(key)
+        logger.warning("login locked after repeated failures", extra={"account": key[-12:]})
+
+
+def login_unlock(*, username: str) -> None:
+    _cache().delete_many([_account_key(username), _account_key(username) + ":until"])
+
+
+def _token_hash(key: str) -> str:
+    return hashlib.sha256(key.encode()).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
+    """Issue a token; the key is returned once and only its hash is stored."""
+    key = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(
+        user=user,
+        key_hash=_token_hash(key),
+        prefix=key[:8],
+        name=name[:100],
+        expires_at=timezone.now() + timedelta(days=settings.API_TOKEN_TTL_DAYS),
+    )
+    return token, key
+
+
+def api_token_user(key: str) -> User | None:
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(key_hash=_token_hash(key), revoked_at__isnull=True, expires_at__gt=timezone.now())
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at > timedelta(minutes=5):
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+    return token.user
+
+
+def api_token_revoke(*, user: User, key: str) -> bool:
+    return bool(
+        ApiToken.objects.filter(
+            user=user, key_hash=_token_hash(key), revoked_at__isnull=True
+        ).update(revoked_at=timezone.now())
+    )
+
+
+def api_tokens_expire() -> int:
+    """Delete tokens expired or revoked more than a day ago (beat task)."""
+    cutoff = timezone.now() - timedelta(days=1)
+    deleted, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
+    deleted_revoked, _ = ApiToken.objects.filter(revoked_at__lt=cutoff).delete()
+    return deleted + deleted_revoked

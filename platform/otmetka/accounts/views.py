@@ -1,0 +1,50 @@
+"""Signing in and out on any host (the region or a school)."""
+
+from django.contrib.auth import login, logout
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_protect
+from django.views.decorators.http import require_http_methods, require_POST
+
+from . import services
+from .api.views import client_address
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def login_view(request):
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    error = ""
+    status = 200
+    username = ""
+    if request.method == "POST":
+        username = request.POST.get("username", "")[:150]
+        try:
+            user = services.login_check(
+                username=username,
+                password=request.POST.get("password", "")[:256],
+                address=client_address(request),
+            )
+        except services.LoginLocked as locked:
+            error, status = locked.message, 429
+        except services.LoginRefused as refused:
+            error, status = refused.message, 400
+        else:
+            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            return redirect(next_url or "home")
+    return render(
+        request,
+        "accounts/login.html",
+        {"error": error, "next": next_url, "username": username},
+        status=status,
+    )
+
+
+@require_POST
+def logout_view(request):
+    logout(request)
+    return redirect("accounts:login")

@@ -1,0 +1,11 @@
+"""The one beat schedule. Interval jobs expire, so a backlog never piles up."""
+
+from datetime import timedelta
+
+BEAT_SCHEDULE = {
+    "expire-api-tokens": {
+        "task": "accounts.expire_api_tokens_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 30 * 60},
+    },
+}

@@ -1,0 +1,20 @@
+"""A school's host: the school's pages and API."""
+
+from django.urls import include, path
+
+from tenants.school import views as school
+from tenants.school.admin import school_admin_site
+
+from .urls_common import api_common, common
+
+urlpatterns = [
+    path("", school.home, name="home"),
+    path("admin/", school_admin_site.urls),
+    path("api/v1/", include(api_common)),
+    *common("otmetka.urls_school"),
+]
+
+handler404 = "otmetka.errors.not_found"
+handler500 = "otmetka.errors.server_error"
+handler403 = "otmetka.errors.forbidden"
+handler400 = "otmetka.errors.bad_request"

@@ -1,0 +1,65 @@
+"""Test set-up: real PostgreSQL and Redis, school schemas made once per run.
+
+- With DATABASE_URL / REDIS_URL set (CI on a machine with PostgreSQL 15 and Redis), the tests
+  use them; otherwise the settings start the embedded PostgreSQL and Redis for the run and stop
+  them when it ends (otmetka.localservices).
+- pytest-django creates the test database; then the school template is migrated and its
+  snapshot captured, and two schools (A and B) are created from it for the whole run.
+  Each test runs in a transaction that is rolled back.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """After the test database exists: migrate the template and create schools A and B."""
+    from otmetka.region import provisioning
+
+    with django_db_blocker.unblock():
+        provisioning.template_migrate()
+        from tests.factories import session_schools
+
+        session_schools()
+
+
+@pytest.fixture(autouse=True)
+def _clean_global_cache():
+    """Routing and login-throttle keys of one test must not leak into the next."""
+    yield
+    from django.core.cache import caches
+
+    for alias in ("default", "global"):
+        cache = caches[alias]
+        client = cache._cache.get_client(write=True)
+        prefix = cache.key_prefix
+        keys = list(client.scan_iter(match=f"*{prefix}*", count=1000))
+        if keys:
+            client.delete(*keys)
+
+
+@pytest.fixture
+def schools(db):
+    from tests.factories import session_schools
+
+    return session_schools()
+
+
+@pytest.fixture
+def school_a(schools):
+    return schools["a"]
+
+
+@pytest.fixture
+def school_b(schools):
+    return schools["b"]
+
+
+@pytest.fixture(autouse=True)
+def _public_schema_after_test():
+    yield
+    from django.db import connection
+
+    connection.set_schema_to_public()

@@ -13,7 +13,7 @@ from otmetka.accounts.roles import RegionRole, SchoolRole
 from otmetka.region.models import Municipality, Region, School
 from otmetka.region.validators import inn_with_checksum
 
-PASSWORD = "correct-horse-battery"  # noqa: S105
+PASSWORD = "correct-horse-battery"
 _inn_counter = itertools.count(1)
 
 

@@ -61,8 +61,10 @@ def code_migrations() -> frozenset[tuple[str, str]]:
 
 
 def fingerprint(migrations: frozenset[tuple[str, str]]) -> str:
-    lines = "\n".join(f"{app}.{name}" for app, name in sorted(migrations))
-    return hashlib.sha256(lines.encode()).hexdigest()
+    """Identifies what a school schema holds: the migrations and which apps live there."""
+    lines = [f"{app}.{name}" for app, name in sorted(migrations)]
+    lines.append("tenant_apps=" + ",".join(settings.TENANT_APPS))
+    return hashlib.sha256("\n".join(lines).encode()).hexdigest()
 
 
 def applied_migrations(schemas: list[str]) -> dict[str, frozenset[tuple[str, str]]]:

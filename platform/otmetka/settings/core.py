@@ -40,9 +40,10 @@ SHARED_APPS = [
     "drf_spectacular",
     "drf_spectacular_sidecar",
 ]
+# School-schema tables never hold foreign keys to public tables (they store ids): such a key
+# would lock the public table while a school is created (see ADR 0001).
 TENANT_APPS = [
     "django.contrib.contenttypes",
-    "django.contrib.admin",
     "tenants.school",
     "tenants.audit",
 ]

@@ -1,0 +1,77 @@
+"""The `otmetka` command: schools, demo data, migrate."""
+
+import pytest
+from click.testing import CliRunner
+
+from otmetka.cli import main
+from otmetka.region.models import School
+from otmetka.region.validators import inn_with_checksum
+from tests.factories import MunicipalityFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def run(*args):
+    return CliRunner().invoke(main, list(args), catch_exceptions=False)
+
+
+def test_school_create_list_suspend_archive(django_capture_on_commit_callbacks):
+    municipality = MunicipalityFactory(code="11223344")
+    result = run(
+        "school", "create", "--slug", "cli-school", "--short-name", "Школа CLI",
+        "--full-name", "Школа из командной строки", "--inn", inn_with_checksum("410700700"),
+        "--municipality", "11223344", "--admin-username", "cli-admin",
+    )
+    assert result.exit_code == 0, result.output
+    assert "http://cli-school.localhost" in result.output
+    assert "one-time password" in result.output
+    school = School.objects.get(slug="cli-school")
+    assert school.municipality == municipality
+    assert "cli-school" in run("school", "list").output
+    assert run("school", "suspend", "cli-school", "--reason", "Приказ 5").exit_code == 0
+    assert run("school", "archive", "cli-school", "--reason", "Приказ 6").exit_code == 0
+    school.refresh_from_db()
+    assert school.status == "archived"
+
+
+def test_school_create_bad_input_exits_non_zero_with_messages():
+    MunicipalityFactory(code="55667788")
+    result = CliRunner().invoke(main, [
+        "school", "create", "--slug", "Bad Slug", "--short-name", "X", "--full-name", "X",
+        "--inn", "123", "--municipality", "55667788", "--admin-username", "x",
+    ])
+    assert result.exit_code != 0
+    assert "slug" in result.output and "inn" in result.output
+    assert not School.objects.filter(short_name="X").exists()
+
+
+def test_unknown_municipality_and_school_are_clear_errors():
+    result = CliRunner().invoke(main, [
+        "school", "create", "--slug", "abc", "--short-name", "X", "--full-name", "X",
+        "--inn", inn_with_checksum("410700701"), "--municipality", "000",
+        "--admin-username", "x",
+    ])
+    assert result.exit_code != 0 and "no municipality" in result.output
+    result = CliRunner().invoke(main, ["school", "suspend", "nope", "--reason", "r"])
+    assert result.exit_code != 0 and "no school" in result.output
+
+
+def test_suspend_without_reason_is_refused(school_a):
+    result = CliRunner().invoke(main, ["school", "suspend", school_a.slug, "--reason", " "])
+    assert result.exit_code != 0 and "reason" in result.output
+
+
+def test_demo_is_idempotent_and_prints_logins():
+    first = run("demo")
+    assert first.exit_code == 0, first.output
+    assert "ministry / otmetka-demo" in first.output
+    assert "admin-school-1 / otmetka-demo" in first.output
+    count = School.objects.count()
+    again = run("demo")
+    assert again.exit_code == 0 and School.objects.count() == count
+
+
+def test_migrate_reports_schools_at_head(schools):
+    result = run("migrate")
+    assert result.exit_code == 0, result.output
+    assert "обновлено 0" in result.output and "ошибок 0" in result.output

@@ -156,7 +156,9 @@ def up(port: int, bind: str, web_workers: int, no_demo: bool, check_only: bool) 
     def _terminate(signum, _frame):
         raise KeyboardInterrupt
 
-    signal.signal(signal.SIGTERM, _terminate)
+    # Explicit handlers: a shell may start us with SIGINT ignored (e.g. as a background job).
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _terminate)
     try:
         _ensure_services(console, started)
         django_setup()

@@ -94,6 +94,7 @@ USE_TZ = True
 TIME_ZONE = "UTC"  # storage; schools' local time zones are activated per request
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [PACKAGE_DIR / "static"]
 STATIC_ROOT = Path(env.str("OTMETKA_STATIC_ROOT", default=str(PROJECT_ROOT / ".var" / "static")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # whitenoise serves from finders in dev

@@ -43,3 +43,8 @@ def test_api_docs_and_schema_are_served():
     schema = client.get("/api/schema/")
     assert schema.status_code == 200
     assert b"/api/v1/schools/" in schema.content
+
+
+def test_site_stylesheet_is_served():
+    response = Client(HTTP_HOST="localhost").get("/static/otmetka/site.css")
+    assert response.status_code == 200

@@ -18,9 +18,20 @@ def run(*args):
 def test_school_create_list_suspend_archive(django_capture_on_commit_callbacks):
     municipality = MunicipalityFactory(code="11223344")
     result = run(
-        "school", "create", "--slug", "cli-school", "--short-name", "Школа CLI",
-        "--full-name", "Школа из командной строки", "--inn", inn_with_checksum("410700700"),
-        "--municipality", "11223344", "--admin-username", "cli-admin",
+        "school",
+        "create",
+        "--slug",
+        "cli-school",
+        "--short-name",
+        "Школа CLI",
+        "--full-name",
+        "Школа из командной строки",
+        "--inn",
+        inn_with_checksum("410700700"),
+        "--municipality",
+        "11223344",
+        "--admin-username",
+        "cli-admin",
     )
     assert result.exit_code == 0, result.output
     assert "http://cli-school.localhost" in result.output
@@ -36,21 +47,50 @@ def test_school_create_list_suspend_archive(django_capture_on_commit_callbacks):
 
 def test_school_create_bad_input_exits_non_zero_with_messages():
     MunicipalityFactory(code="55667788")
-    result = CliRunner().invoke(main, [
-        "school", "create", "--slug", "Bad Slug", "--short-name", "X", "--full-name", "X",
-        "--inn", "123", "--municipality", "55667788", "--admin-username", "x",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "school",
+            "create",
+            "--slug",
+            "Bad Slug",
+            "--short-name",
+            "X",
+            "--full-name",
+            "X",
+            "--inn",
+            "123",
+            "--municipality",
+            "55667788",
+            "--admin-username",
+            "x",
+        ],
+    )
     assert result.exit_code != 0
     assert "slug" in result.output and "inn" in result.output
     assert not School.objects.filter(short_name="X").exists()
 
 
 def test_unknown_municipality_and_school_are_clear_errors():
-    result = CliRunner().invoke(main, [
-        "school", "create", "--slug", "abc", "--short-name", "X", "--full-name", "X",
-        "--inn", inn_with_checksum("410700701"), "--municipality", "000",
-        "--admin-username", "x",
-    ])
+    result = CliRunner().invoke(
+        main,
+        [
+            "school",
+            "create",
+            "--slug",
+            "abc",
+            "--short-name",
+            "X",
+            "--full-name",
+            "X",
+            "--inn",
+            inn_with_checksum("410700701"),
+            "--municipality",
+            "000",
+            "--admin-username",
+            "x",
+        ],
+    )
     assert result.exit_code != 0 and "no municipality" in result.output
     result = CliRunner().invoke(main, ["school", "suspend", "nope", "--reason", "r"])
     assert result.exit_code != 0 and "no school" in result.output

@@ -1,6 +1,6 @@
 from django import forms
 
-from otmetka.region.validators import validate_inn, validate_school_slug, validate_time_zone
+from otmetka.region.validators import RUSSIAN_TIME_ZONES, validate_inn, validate_school_slug
 
 
 class SchoolCreateForm(forms.Form):
@@ -16,12 +16,10 @@ class SchoolCreateForm(forms.Form):
     inn = forms.CharField(label="ИНН", max_length=10, validators=[validate_inn])
     municipality = forms.ModelChoiceField(label="Муниципалитет", queryset=None)
     address = forms.CharField(label="Почтовый адрес", max_length=500, required=False)
-    time_zone = forms.CharField(
+    time_zone = forms.ChoiceField(
         label="Часовой пояс",
-        max_length=64,
         required=False,
-        validators=[validate_time_zone],
-        help_text="Например, Asia/Kamchatka. Пусто — пояс муниципалитета или региона.",
+        choices=[("", "Как у муниципалитета"), *RUSSIAN_TIME_ZONES],
     )
     admin_username = forms.CharField(label="Логин администратора ЭЖ", max_length=150)
     admin_last_name = forms.CharField(label="Фамилия", max_length=100, required=False)
@@ -32,6 +30,8 @@ class SchoolCreateForm(forms.Form):
     def __init__(self, *args, municipalities, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["municipality"].queryset = municipalities
+        if len(municipalities) == 1:
+            self.fields["municipality"].initial = municipalities[0].pk
 
 
 class SchoolStatusForm(forms.Form):

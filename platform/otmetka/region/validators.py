@@ -19,6 +19,22 @@ def validate_inn(value: str) -> None:
         raise ValidationError("Неверная контрольная цифра ИНН.", code="inn_checksum")
 
 
+# The 11 time zones of the Russian Federation, west to east (IANA names).
+RUSSIAN_TIME_ZONES = [
+    ("Europe/Kaliningrad", "МСК−1 (Калининград)"),
+    ("Europe/Moscow", "МСК (Москва)"),
+    ("Europe/Samara", "МСК+1 (Самара)"),
+    ("Asia/Yekaterinburg", "МСК+2 (Екатеринбург)"),
+    ("Asia/Omsk", "МСК+3 (Омск)"),
+    ("Asia/Krasnoyarsk", "МСК+4 (Красноярск)"),
+    ("Asia/Irkutsk", "МСК+5 (Иркутск)"),
+    ("Asia/Yakutsk", "МСК+6 (Якутск)"),
+    ("Asia/Vladivostok", "МСК+7 (Владивосток)"),
+    ("Asia/Magadan", "МСК+8 (Магадан)"),
+    ("Asia/Kamchatka", "МСК+9 (Камчатка)"),
+]
+
+
 def validate_time_zone(value: str) -> None:
     if value not in zoneinfo.available_timezones():
         raise ValidationError(f"Неизвестный часовой пояс «{value}».", code="time_zone")

@@ -115,3 +115,32 @@ def test_migrate_reports_schools_at_head(schools):
     result = run("migrate")
     assert result.exit_code == 0, result.output
     assert "обновлено 0" in result.output and "ошибок 0" in result.output
+
+
+def test_audit_verify_names_the_first_broken_record(school_a):
+    from django.db import connection
+    from django_tenants.utils import schema_context
+
+    from otmetka.audit.chain import audit_append
+    from otmetka.audit.context import AuditContext
+    from tenants.audit.models import AuditRecord
+
+    with schema_context(school_a.schema_name):
+        for i in range(3):
+            audit_append(
+                AuditRecord,
+                ctx=AuditContext.cli(),
+                action="settings.update",
+                object_type="x",
+                object_id=i,
+            )
+        ok = CliRunner().invoke(main, ["audit", "verify", "--school", school_a.slug])
+        assert ok.exit_code == 0 and "ok (3 records)" in ok.output
+        second = AuditRecord.objects.order_by("id")[1]
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "UPDATE school_audit_auditrecord SET reason = 'forged' WHERE id = %s", [second.pk]
+            )
+    broken = CliRunner().invoke(main, ["audit", "verify", "--school", school_a.slug])
+    assert broken.exit_code == 1
+    assert f"BROKEN at record {second.pk}" in broken.output

@@ -32,8 +32,9 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import demo, migrate, schools, up
+    from . import audit, demo, migrate, schools, up
 
+    main.add_command(audit.audit)
     main.add_command(up.up)
     main.add_command(migrate.migrate)
     main.add_command(demo.demo)

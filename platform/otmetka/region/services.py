@@ -7,7 +7,6 @@ import secrets
 import string
 from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -208,7 +207,3 @@ def school_archive(*, ctx: AuditContext, school: School, reason: str) -> School:
 
 def school_activate(*, ctx: AuditContext, school: School, reason: str) -> School:
     return school_status_set(ctx=ctx, school=school, status=SchoolStatus.ACTIVE, reason=reason)
-
-
-def base_domain() -> str:
-    return settings.BASE_DOMAIN

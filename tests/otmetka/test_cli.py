@@ -144,3 +144,45 @@ def test_audit_verify_names_the_first_broken_record(school_a):
     broken = CliRunner().invoke(main, ["audit", "verify", "--school", school_a.slug])
     assert broken.exit_code == 1
     assert f"BROKEN at record {second.pk}" in broken.output
+
+
+def test_a_region_from_nothing():
+    from otmetka.accounts.models import User
+    from otmetka.audit.models import RegionAuditRecord
+    from otmetka.region.models import Municipality, Region
+
+    before = RegionAuditRecord.objects.count()
+    assert (
+        run(
+            "region",
+            "set",
+            "--name",
+            "Камчатский край",
+            "--code",
+            "41",
+            "--time-zone",
+            "Asia/Kamchatka",
+        ).exit_code
+        == 0
+    )
+    assert (
+        run("municipality", "add", "--name", "Елизовский район", "--code", "30607000").exit_code
+        == 0
+    )
+    created = run("user", "create", "--username", "Officer.One", "--role", "ministry_officer")
+    assert created.exit_code == 0 and "one-time password" in created.output
+    assert Region.objects.get().default_time_zone == "Asia/Kamchatka"
+    assert Municipality.objects.filter(code="30607000").exists()
+    assert User.objects.get(username="officer.one").region_roles == ["ministry_officer"]
+    assert RegionAuditRecord.objects.count() == before + 3
+
+
+def test_region_setup_refuses_bad_input():
+    bad_zone = CliRunner().invoke(
+        main, ["region", "set", "--name", "X", "--code", "1", "--time-zone", "Mars/Base"]
+    )
+    assert bad_zone.exit_code != 0 and "default_time_zone" in bad_zone.output
+    no_muni = CliRunner().invoke(
+        main, ["user", "create", "--username", "m1", "--role", "municipality_officer"]
+    )
+    assert no_muni.exit_code != 0 and "municipality" in no_muni.output

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from .models import ApiToken, User
+from .roles import RegionRole
 
 logger = logging.getLogger("otmetka.accounts")
 
@@ -143,3 +144,55 @@ def api_tokens_expire() -> int:
     deleted, _ = ApiToken.objects.filter(expires_at__lt=cutoff).delete()
     deleted_revoked, _ = ApiToken.objects.filter(revoked_at__lt=cutoff).delete()
     return deleted + deleted_revoked
+
+
+@transaction.atomic
+def region_user_create(
+    *,
+    ctx,
+    username: str,
+    role: str,
+    last_name: str = "",
+    first_name: str = "",
+    middle_name: str = "",
+    email: str = "",
+    municipality=None,
+) -> tuple[User, str]:
+    """Create a ministry, municipal, support or operator account; return it with a one-time
+    password (shown once)."""
+    from django.core.exceptions import ValidationError
+
+    from otmetka.audit.chain import audit_append
+    from otmetka.audit.models import RegionAuditRecord
+    from otmetka.region.services import generate_password
+
+    if role not in RegionRole.values:
+        raise ValidationError({"role": f"Неизвестная роль «{role}»."})
+    if role == RegionRole.MUNICIPALITY_OFFICER and municipality is None:
+        raise ValidationError({"municipality": "Укажите муниципалитет специалиста."})
+    user = User(
+        username=username.strip().lower(),
+        last_name=last_name.strip(),
+        first_name=first_name.strip(),
+        middle_name=middle_name.strip(),
+        email=email.strip(),
+        region_roles=[role],
+        municipality=municipality,
+        is_staff=role == RegionRole.PLATFORM_OPERATOR,
+    )
+    user.full_clean(exclude=["password"])
+    password = generate_password()
+    user.set_password(password)
+    user.save()
+    audit_append(
+        RegionAuditRecord,
+        ctx=ctx,
+        action="user.create",
+        obj=user,
+        new={
+            "username": user.username,
+            "region_roles": user.region_roles,
+            "municipality_id": user.municipality_id,
+        },
+    )
+    return user, password

@@ -32,8 +32,11 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, demo, migrate, schools, up
+    from . import audit, demo, migrate, region, schools, up
 
+    main.add_command(region.region)
+    main.add_command(region.municipality)
+    main.add_command(region.user)
     main.add_command(audit.audit)
     main.add_command(up.up)
     main.add_command(migrate.migrate)

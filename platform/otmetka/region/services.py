@@ -19,7 +19,7 @@ from otmetka.audit.models import RegionAuditRecord
 
 from . import provisioning
 from .choices import SchoolStatus
-from .models import Domain, Municipality, School
+from .models import Domain, Municipality, Region, School
 from .routing import routes_invalidate, school_host
 
 
@@ -207,3 +207,61 @@ def school_archive(*, ctx: AuditContext, school: School, reason: str) -> School:
 
 def school_activate(*, ctx: AuditContext, school: School, reason: str) -> School:
     return school_status_set(ctx=ctx, school=school, status=SchoolStatus.ACTIVE, reason=reason)
+
+
+@transaction.atomic
+def region_set(*, ctx: AuditContext, name: str, code: str, default_time_zone: str) -> Region:
+    """Create or update the deployment's region (one row)."""
+    region = Region.objects.select_for_update().filter(pk=1).first()
+    old = None
+    if region is None:
+        region = Region(pk=1)
+    else:
+        old = {
+            "name": region.name,
+            "code": region.code,
+            "default_time_zone": region.default_time_zone,
+        }
+    region.name, region.code = name.strip(), code.strip()
+    region.default_time_zone = default_time_zone.strip()
+    region.full_clean()
+    region.save()
+    audit_append(
+        RegionAuditRecord,
+        ctx=ctx,
+        action="region.set",
+        obj=region,
+        old=old,
+        new={
+            "name": region.name,
+            "code": region.code,
+            "default_time_zone": region.default_time_zone,
+        },
+    )
+    return region
+
+
+@transaction.atomic
+def municipality_create(
+    *, ctx: AuditContext, name: str, code: str, time_zone: str = ""
+) -> Municipality:
+    region = Region.objects.filter(pk=1).first()
+    if region is None:
+        raise ValidationError({"region": "Сначала задайте регион (otmetka region set)."})
+    municipality = Municipality(
+        region=region, name=name.strip(), code=code.strip(), time_zone=time_zone.strip()
+    )
+    municipality.full_clean()
+    municipality.save()
+    audit_append(
+        RegionAuditRecord,
+        ctx=ctx,
+        action="municipality.create",
+        obj=municipality,
+        new={
+            "name": municipality.name,
+            "code": municipality.code,
+            "time_zone": municipality.time_zone,
+        },
+    )
+    return municipality

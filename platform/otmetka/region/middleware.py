@@ -54,7 +54,10 @@ class SchoolRoutingMiddleware:
                 connection.set_schema_to_public()
             request.tenant = None
             request.urlconf = settings.PUBLIC_SCHEMA_URLCONF
-            timezone.deactivate()
+            if route.time_zone:
+                timezone.activate(zoneinfo.ZoneInfo(route.time_zone))
+            else:
+                timezone.deactivate()
             return self.get_response(request)
         if route.kind != SCHOOL:
             if _wants_json(request):

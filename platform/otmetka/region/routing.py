@@ -58,10 +58,26 @@ def _url(host: str, path: str) -> str:
     return f"{settings.PUBLIC_URL_SCHEME}://{host}{port}{path}"
 
 
+REGION_KEY = "route:v1:region"
+
+
+def _public_route() -> Route:
+    """The region's host, in the region's default time zone (cached like school routes)."""
+    cached = _cache().get(REGION_KEY)
+    if cached is not None:
+        return Route(**cached)
+    from .models import Region
+
+    zone = Region.objects.filter(pk=1).values_list("default_time_zone", flat=True).first()
+    route = Route(kind=PUBLIC, time_zone=zone or "")
+    _cache().set(REGION_KEY, asdict(route), ROUTE_TTL)
+    return route
+
+
 def route_for_host(host: str) -> Route:
     host = normalise_host(host)
     if host == settings.BASE_DOMAIN or host in {"127.0.0.1", "testserver"}:
-        return Route(kind=PUBLIC)
+        return _public_route()
     cached = _cache().get(_key(host))
     if cached is not None:
         return Route(**cached)
@@ -102,3 +118,7 @@ def _route_from_database(host: str) -> Route:
 
 def routes_invalidate(hosts: list[str]) -> None:
     _cache().delete_many([_key(normalise_host(h)) for h in hosts])
+
+
+def region_route_invalidate() -> None:
+    _cache().delete(REGION_KEY)

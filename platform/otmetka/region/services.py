@@ -20,7 +20,7 @@ from otmetka.audit.models import RegionAuditRecord
 from . import provisioning
 from .choices import SchoolStatus
 from .models import Domain, Municipality, Region, School
-from .routing import routes_invalidate, school_host
+from .routing import region_route_invalidate, routes_invalidate, school_host
 
 
 @dataclass(frozen=True)
@@ -238,6 +238,7 @@ def region_set(*, ctx: AuditContext, name: str, code: str, default_time_zone: st
             "default_time_zone": region.default_time_zone,
         },
     )
+    transaction.on_commit(region_route_invalidate)
     return region
 
 

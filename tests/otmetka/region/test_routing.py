@@ -100,3 +100,48 @@ def test_school_time_zone_is_active_in_its_requests(school_b):
     request = RequestFactory(HTTP_HOST=school_host(school_b.slug)).get("/")
     SchoolRoutingMiddleware(probe)(request)
     assert captured["tz"] == "Asia/Kamchatka"
+
+
+def test_region_host_uses_the_region_time_zone(django_capture_on_commit_callbacks):
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+    from django.utils import timezone
+
+    from otmetka.region.middleware import SchoolRoutingMiddleware
+
+    seen = {}
+
+    def probe(request):
+        seen["tz"] = timezone.get_current_timezone_name()
+        return HttpResponse()
+
+    def region_request():
+        SchoolRoutingMiddleware(probe)(RequestFactory(HTTP_HOST="localhost").get("/"))
+        return seen["tz"]
+
+    assert region_request() == "Europe/Moscow"  # the test region; now cached
+    with django_capture_on_commit_callbacks(execute=True):
+        services.region_set(
+            ctx=AuditContext.cli(), name="Край", code="41", default_time_zone="Asia/Kamchatka"
+        )
+    assert region_request() == "Asia/Kamchatka"
+
+
+def test_session_is_refreshed_at_most_once_a_minute(school_a, monkeypatch):
+    import time as time_module
+
+    from django.contrib.sessions.backends.cached_db import SessionStore
+
+    user = school_user(school_a)
+    client = client_for(school_a)
+    client.post("/accounts/login/", {"username": user.username, "password": PASSWORD})
+    saves = []
+    original = SessionStore.save
+    monkeypatch.setattr(
+        SessionStore, "save", lambda self, *a, **kw: (saves.append(1), original(self, *a, **kw))[1]
+    )
+    now = time_module.time()
+    monkeypatch.setattr(time_module, "time", lambda: now + 120)
+    client.get("/")  # more than a minute after sign-in: refreshed
+    client.get("/")  # right after: not saved again
+    assert len(saves) == 1

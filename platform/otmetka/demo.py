@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.db import transaction
+from django_tenants.utils import schema_context
 
 from otmetka.accounts.models import SchoolMembership, User
 from otmetka.accounts.roles import RegionRole, SchoolRole
@@ -15,6 +16,7 @@ from otmetka.region import services
 from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay, Municipality, Region, School
 from otmetka.region.validators import inn_with_checksum
+from tenants.configuration.demo import demo_configure
 
 DEMO_PASSWORD = "otmetka-demo"  # noqa: S105 - demo region only, printed by `otmetka up`
 REGION = {"name": "Камчатский край", "code": "41", "default_time_zone": "Asia/Kamchatka"}
@@ -132,6 +134,8 @@ def demo_load() -> DemoResult:
         SchoolMembership.objects.get_or_create(
             user=admin, school=school, defaults={"roles": [SchoolRole.SCHOOL_ADMIN]}
         )
+        with schema_context(school.schema_name):
+            demo_configure(slug)
         result.schools.append(school)
         result.logins.append(
             DemoLogin(

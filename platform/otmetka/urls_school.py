@@ -10,7 +10,7 @@ from .urls_common import api_common, common
 urlpatterns = [
     path("", school.home, name="home"),
     path("admin/", school_admin_site.urls),
-    path("api/v1/", include(api_common)),
+    path("api/v1/", include([*api_common, path("", include("tenants.configuration.api.urls"))])),
     *common("otmetka.urls_school"),
 ]
 

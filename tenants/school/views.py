@@ -19,10 +19,18 @@ def home(request):
             {"detail": "У вашей учётной записи нет доступа к этой школе."},
             status=403,
         )
+    year = structures = None
+    if caller.has_any({Scope.SETTINGS_READ}):
+        from tenants.configuration import selectors as configuration
+
+        year = configuration.academic_year_current()
+        structures = list(configuration.period_structure_list(year=year)) if year else []
     return render(
         request,
         "school/home.html",
         {
+            "year": year,
+            "structures": structures,
             "caller": caller,
             "roles": [role_label(r) for r in sorted(caller.school_roles)],
             "can_admin": caller.has_any({Scope.SCHOOL_ADMIN}),

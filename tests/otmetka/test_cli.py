@@ -186,3 +186,22 @@ def test_region_setup_refuses_bad_input():
         main, ["user", "create", "--username", "m1", "--role", "municipality_officer"]
     )
     assert no_muni.exit_code != 0 and "municipality" in no_muni.output
+
+
+def test_demo_schools_run_their_years_differently():
+    from django_tenants.utils import schema_context
+
+    from tenants.configuration.models import PeriodStructure
+
+    assert run("demo").exit_code == 0
+    layouts = {}
+    for school in School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]):
+        with schema_context(school.schema_name):
+            layouts[school.slug] = sorted(
+                (s.grade_from, s.grade_to, s.periods.count()) for s in PeriodStructure.objects.all()
+            )
+    assert layouts == {
+        "school-1": [(1, 9, 4), (10, 11, 2)],
+        "school-16": [(1, 11, 3)],
+        "lyceum-21": [(5, 9, 4), (10, 11, 2)],
+    }

@@ -40,7 +40,9 @@ class Scope:
     SUPPORT_WRITE = "support:write"
 
     SCHOOL_READ = "school:read"  # the school's home page and card
-    SCHOOL_ADMIN = "school:admin"  # the school's Django admin and settings
+    SCHOOL_ADMIN = "school:admin"  # the school's Django admin
+    SETTINGS_READ = "settings:read"  # the school's year, periods, grading, regulations
+    SETTINGS_WRITE = "settings:write"
     JOURNAL_READ = "journal:read"
     JOURNAL_WRITE = "journal:write"
     DIARY_READ = "diary:read"
@@ -62,15 +64,16 @@ REGION_ROLE_SCOPES: dict[str, frozenset[str]] = {
     ),
 }
 
+_STAFF = frozenset({Scope.SCHOOL_READ, Scope.SETTINGS_READ})
+_SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE}
+
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
-    SchoolRole.DIRECTOR: frozenset({Scope.SCHOOL_READ, Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ}),
-    SchoolRole.DEPUTY: frozenset({Scope.SCHOOL_READ, Scope.JOURNAL_READ}),
-    SchoolRole.SCHOOL_ADMIN: frozenset({Scope.SCHOOL_READ, Scope.SCHOOL_ADMIN}),
-    SchoolRole.RECORDS_CLERK: frozenset({Scope.SCHOOL_READ}),
-    SchoolRole.SUBJECT_TEACHER: frozenset(
-        {Scope.SCHOOL_READ, Scope.JOURNAL_READ, Scope.JOURNAL_WRITE}
-    ),
-    SchoolRole.CLASS_TEACHER: frozenset({Scope.SCHOOL_READ, Scope.JOURNAL_READ}),
+    SchoolRole.DIRECTOR: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ},
+    SchoolRole.DEPUTY: _SETTINGS_ADMIN | {Scope.JOURNAL_READ},
+    SchoolRole.SCHOOL_ADMIN: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN},
+    SchoolRole.RECORDS_CLERK: _STAFF,
+    SchoolRole.SUBJECT_TEACHER: _STAFF | {Scope.JOURNAL_READ, Scope.JOURNAL_WRITE},
+    SchoolRole.CLASS_TEACHER: _STAFF | {Scope.JOURNAL_READ},
     SchoolRole.STUDENT: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
     SchoolRole.GUARDIAN: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
 }

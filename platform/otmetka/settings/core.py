@@ -46,6 +46,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "tenants.school",
     "tenants.audit",
+    "tenants.configuration",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -96,3 +96,13 @@ def session_schools() -> dict[str, School]:
     """Schools A and B, created once per test run (committed, so every test sees them)."""
     ids = _session_school_ids()
     return {key: School.objects.get(pk=pk) for key, pk in ids.items()}
+
+
+def school_client(school: School, *roles: str):
+    """A test client on the school's host, signed in with `roles` (anonymous without)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST=f"{school.slug}.localhost")
+    if roles:
+        client.force_login(school_user(school, *roles))
+    return client

@@ -17,3 +17,26 @@ class HolidayKind(models.TextChoices):
     SUMMER = "summer", "Летние каникулы"
     EXTRA = "extra", "Дополнительные каникулы"
     OTHER = "other", "Другие"
+
+
+class GradingKind(models.TextChoices):
+    FIVE_POINT = "five_point", "Пятибалльная"
+    TEN_POINT = "ten_point", "Десятибалльная"
+    HUNDRED_POINT = "hundred_point", "Стобалльная"
+    PASS_FAIL = "pass_fail", "Зачёт / незачёт"
+    NO_MARKS = "no_marks", "Безотметочное обучение"
+    CUSTOM = "custom", "Своя шкала"
+
+
+class FormOfControl(models.TextChoices):
+    ORAL = "oral", "Устная"
+    WRITTEN = "written", "Письменная"
+    PRACTICAL = "practical", "Практическая"
+    COMBINED = "combined", "Комбинированная"
+
+
+class NotationCode(models.TextChoices):
+    EXEMPT = "exempt", "осв"
+    MASTERED = "mastered", "осв (освоено)"
+    NOT_ATTESTED = "not_attested", "н/а"
+    NO_MARK = "no_mark", "безотм"

@@ -10,7 +10,7 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .choices import HolidayKind, PeriodKind
+from .choices import FormOfControl, GradingKind, HolidayKind, NotationCode, PeriodKind
 
 
 class AcademicYear(models.Model):
@@ -110,3 +110,148 @@ class HolidayPeriod(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class GradingSystem(models.Model):
+    """A scale of marks (CFG-06, N-01): ordered values, each passing or not."""
+
+    name = models.CharField("название", max_length=100, unique=True)
+    kind = models.CharField("вид", max_length=16, choices=GradingKind.choices)
+    is_default = models.BooleanField("по умолчанию", default=False)
+
+    class Meta:
+        verbose_name = "система оценивания"
+        verbose_name_plural = "системы оценивания"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_default"], condition=Q(is_default=True), name="one_default_grading"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class GradeValue(models.Model):
+    system = models.ForeignKey(GradingSystem, on_delete=models.CASCADE, related_name="values")
+    position = models.PositiveSmallIntegerField("порядок")  # 1 = lowest
+    code = models.CharField("обозначение", max_length=10)
+    label = models.CharField("название", max_length=50)
+    numeric = models.DecimalField(
+        "числовое значение", max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    passes = models.BooleanField("положительная", default=True)
+    counts_quality = models.BooleanField("учитывается в качестве знаний", default=False)
+
+    class Meta:
+        verbose_name = "значение шкалы"
+        verbose_name_plural = "значения шкалы"
+        ordering = ["system", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["system", "position"], name="grade_value_position"),
+            models.UniqueConstraint(fields=["system", "code"], name="grade_value_code"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class Conversion(models.Model):
+    """How marks of one system convert to another (CFG-07), by a table or by numeric ranges."""
+
+    source = models.ForeignKey(GradingSystem, on_delete=models.CASCADE, related_name="+")
+    target = models.ForeignKey(GradingSystem, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "перевод отметок"
+        verbose_name_plural = "переводы отметок"
+        constraints = [
+            models.UniqueConstraint(fields=["source", "target"], name="conversion_pair"),
+            models.CheckConstraint(
+                condition=~Q(source=models.F("target")), name="conversion_two_systems"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} → {self.target}"
+
+
+class ConversionRule(models.Model):
+    """Either `source_value` (a table row) or `minimum`..`maximum` (a numeric range)."""
+
+    conversion = models.ForeignKey(Conversion, on_delete=models.CASCADE, related_name="rules")
+    source_value = models.ForeignKey(
+        GradeValue, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    minimum = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    maximum = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    target_value = models.ForeignKey(GradeValue, on_delete=models.CASCADE, related_name="+")
+
+    class Meta:
+        verbose_name = "правило перевода"
+        verbose_name_plural = "правила перевода"
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    Q(source_value__isnull=False, minimum__isnull=True, maximum__isnull=True)
+                    | Q(
+                        source_value__isnull=True,
+                        minimum__isnull=False,
+                        maximum__isnull=False,
+                        maximum__gte=models.F("minimum"),
+                    )
+                ),
+                name="conversion_rule_table_or_range",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source_value or f'{self.minimum}–{self.maximum}'} → {self.target_value}"
+
+
+class WorkType(models.Model):
+    """What a mark is for (CFG-08), with its weight (N-02) and mark deadline (X-03)."""
+
+    code = models.SlugField("код", max_length=32, unique=True)
+    name = models.CharField("название", max_length=100)
+    form_of_control = models.CharField(
+        "форма контроля", max_length=16, choices=FormOfControl.choices
+    )
+    weight = models.DecimalField("вес", max_digits=4, decimal_places=2, default=1)
+    mark_due_days = models.PositiveSmallIntegerField("срок выставления, дней", default=0)
+    is_system = models.BooleanField("из перечня ФГОС/регламента", default=False)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "вид работы"
+        verbose_name_plural = "виды работ"
+        ordering = ["name"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(weight__gt=0, weight__lte=10), name="work_type_weight_range"
+            ),
+            models.CheckConstraint(
+                condition=Q(mark_due_days__lte=14), name="work_type_due_days_range"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Notation(models.Model):
+    """A notation in place of a period mark (CFG-09, X-10): switchable and relabelable."""
+
+    code = models.CharField("код", max_length=16, choices=NotationCode.choices, unique=True)
+    label = models.CharField("обозначение", max_length=20)
+    description = models.CharField("значение", max_length=100)
+    is_enabled = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "особая отметка за период"
+        verbose_name_plural = "особые отметки за период"
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return self.label

@@ -1,3 +1,6 @@
+from decimal import Decimal
+
+from django.db.models import Prefetch
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
@@ -8,16 +11,34 @@ from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
 from otmetka.audit.context import AuditContext
 from tenants.configuration import selectors, services
-from tenants.configuration.models import AcademicYear, HolidayPeriod
+from tenants.configuration.conversion import Converter
+from tenants.configuration.models import (
+    AcademicYear,
+    Conversion,
+    ConversionRule,
+    GradeValue,
+    GradingSystem,
+    HolidayPeriod,
+    Notation,
+    WorkType,
+)
 
 from .serializers import (
     AcademicYearCreateSerializer,
     AcademicYearSerializer,
     CalendarDaySerializer,
+    ConversionSerializer,
+    ConversionWriteSerializer,
+    ConvertRequestSerializer,
+    GradeValueSerializer,
+    GradingSystemCreateSerializer,
+    GradingSystemSerializer,
     HolidaySerializer,
+    NotationSerializer,
     OrderSerializer,
     PeriodStructureSerializer,
     PeriodStructureWriteSerializer,
+    WorkTypeSerializer,
 )
 
 SETTINGS = {
@@ -145,3 +166,130 @@ def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data
+
+
+# --- grading, conversion, work types, notations ---------------------------------------------
+
+
+class GradingSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """Grading systems (CFG-06): presets and school-defined scales."""
+
+    queryset = GradingSystem.objects.prefetch_related(
+        Prefetch("values", queryset=GradeValue.objects.order_by("position"))
+    ).order_by("name")
+    serializer_class = GradingSystemSerializer
+    pagination_class = None
+
+    @extend_schema(request=GradingSystemCreateSerializer, responses={201: GradingSystemSerializer})
+    def create(self, request):
+        data = _valid(GradingSystemCreateSerializer, request)
+        system = services.grading_system_create(
+            ctx=self.ctx(),
+            name=data["name"],
+            kind=data["kind"],
+            values=[services.ValueInput(**v) for v in data["values"]],
+        )
+        return Response(
+            GradingSystemSerializer(self.base_queryset().get(pk=system.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+
+class ConversionViewSet(mixins.ListModelMixin, _SettingsViewSet):
+    """Conversions between grading systems (CFG-07); POST replaces source → target."""
+
+    queryset = Conversion.objects.prefetch_related(
+        Prefetch(
+            "rules", queryset=ConversionRule.objects.select_related("source_value", "target_value")
+        )
+    ).order_by("pk")
+    serializer_class = ConversionSerializer
+    pagination_class = None
+
+    @extend_schema(request=ConversionWriteSerializer, responses={201: ConversionSerializer})
+    def create(self, request):
+        data = _valid(ConversionWriteSerializer, request)
+        conversion = services.conversion_save(
+            ctx=self.ctx(),
+            source=data["source"],
+            target=data["target"],
+            rules=[services.RuleInput(**r) for r in data["rules"]],
+        )
+        return Response(
+            ConversionSerializer(self.base_queryset().get(pk=conversion.pk)).data,
+            status=status.HTTP_201_CREATED,
+        )
+
+    @extend_schema(request=ConvertRequestSerializer, responses=GradeValueSerializer)
+    @action(detail=False, methods=["post"])
+    def convert(self, request):
+        """Convert one mark, as mixed reports do."""
+        data = _valid(ConvertRequestSerializer, request)
+        conversion = (
+            self.get_queryset().filter(source=data["source"], target=data["target"]).first()
+        )
+        if conversion is None:
+            raise ValidationError({"target": ["Перевод между этими шкалами не задан."]})
+        value = data["source"].values.filter(code=data["code"]).first()
+        if value is None:
+            raise ValidationError({"code": [f"В шкале «{data['source']}» нет «{data['code']}»."]})
+        converted = Converter.load(conversion).convert(value)
+        if converted is None:
+            raise ValidationError({"code": ["Для этого значения правило перевода не задано."]})
+        return Response(GradeValueSerializer(converted).data)
+
+
+class WorkTypeViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """Work types (CFG-08) with weight (N-02) and mark deadline (X-03)."""
+
+    queryset = WorkType.objects.order_by("name")
+    serializer_class = WorkTypeSerializer
+    pagination_class = None
+
+    def _save(self, request, work_type=None):
+        serializer = WorkTypeSerializer(work_type, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        if work_type is None and WorkType.objects.filter(code=data["code"]).exists():
+            raise ValidationError({"code": ["Вид работы с таким кодом уже есть."]})
+        return services.work_type_save(
+            ctx=self.ctx(),
+            code=data["code"],
+            name=data["name"],
+            form_of_control=data["form_of_control"],
+            weight=data.get("weight", Decimal(1)),
+            mark_due_days=data.get("mark_due_days", 0),
+            is_active=data.get("is_active", True),
+            work_type=work_type,
+        )
+
+    @extend_schema(request=WorkTypeSerializer, responses={201: WorkTypeSerializer})
+    def create(self, request):
+        return Response(
+            WorkTypeSerializer(self._save(request)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=WorkTypeSerializer, responses=WorkTypeSerializer)
+    def update(self, request, pk=None):
+        return Response(WorkTypeSerializer(self._save(request, self.get_object())).data)
+
+
+class NotationViewSet(mixins.ListModelMixin, _SettingsViewSet):
+    """Notations in place of a period mark (CFG-09, X-10): switch on/off and relabel."""
+
+    queryset = Notation.objects.order_by("code")
+    serializer_class = NotationSerializer
+    pagination_class = None
+
+    @extend_schema(request=NotationSerializer, responses=NotationSerializer)
+    def update(self, request, pk=None):
+        notation = self.get_object()
+        serializer = NotationSerializer(notation, data=request.data)
+        serializer.is_valid(raise_exception=True)
+        notation = services.notation_update(
+            ctx=self.ctx(),
+            notation=notation,
+            label=serializer.validated_data["label"],
+            is_enabled=serializer.validated_data.get("is_enabled", notation.is_enabled),
+        )
+        return Response(NotationSerializer(notation).data)

@@ -12,7 +12,7 @@ from otmetka.audit.context import AuditContext
 from tenants.audit.models import AuditRecord
 from tenants.configuration import selectors, services
 from tenants.configuration.models import AcademicYear, PeriodStructure
-from tests.factories import school_user
+from tests.factories import school_client, school_user
 
 pytestmark = pytest.mark.django_db
 CTX = AuditContext(actor_id=1, actor_role="director", source="api")
@@ -169,11 +169,7 @@ def test_annual_calendar_marks_study_days_holidays_and_weekends(school_a):
 # --- API -------------------------------------------------------------------------------------
 
 
-def api(school, *roles) -> Client:
-    client = Client(HTTP_HOST=f"{school.slug}.localhost")
-    if roles:
-        client.force_login(school_user(school, *roles))
-    return client
+api = school_client
 
 
 YEAR = {

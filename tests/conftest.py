@@ -10,6 +10,11 @@
 
 from __future__ import annotations
 
+import socket
+import subprocess
+import sys
+import time
+
 import pytest
 
 
@@ -63,3 +68,47 @@ def _public_schema_after_test():
     from django.db import connection
 
     connection.set_schema_to_public()
+
+
+@pytest.fixture(scope="session")
+def s3_endpoint():
+    """A real S3-compatible HTTP endpoint on loopback: moto's server in a subprocess."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
+            break
+        except OSError:
+            time.sleep(0.2)
+    yield url
+    process.terminate()
+    process.wait(10)
+
+
+@pytest.fixture
+def s3_storage(s3_endpoint, settings):
+    """Point the product's object storage at the S3 endpoint for one test."""
+    import uuid
+
+    from services.storage import S3Storage, get_storage
+
+    bucket = f"otmetka-{uuid.uuid4().hex[:12]}"
+    settings.S3_ENDPOINT_URL, settings.S3_BUCKET = s3_endpoint, bucket
+    settings.S3_ACCESS_KEY_ID, settings.S3_SECRET_ACCESS_KEY = "test", "test"
+    get_storage.cache_clear()
+    storage = get_storage()
+    assert isinstance(storage, S3Storage)
+    storage.client.create_bucket(
+        Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": settings.S3_REGION}
+    )
+    yield storage
+    get_storage.cache_clear()

@@ -8,4 +8,9 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 30 * 60},
     },
+    "close-ended-periods": {  # X-05; hourly so every time zone closes soon after its midnight
+        "task": "configuration.periods_auto_close_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 30 * 60},
+    },
 }

@@ -14,9 +14,9 @@ from otmetka.accounts.roles import RegionRole, SchoolRole
 from otmetka.audit.context import AuditContext
 from otmetka.region import services
 from otmetka.region.choices import CalendarDayKind
-from otmetka.region.models import CalendarDay, Municipality, Region, School
+from otmetka.region.models import CalendarDay, Municipality, Region, RegionTemplate, School
 from otmetka.region.validators import inn_with_checksum
-from tenants.configuration.demo import demo_configure
+from tenants.configuration.demo import REGION_TEMPLATE, demo_configure
 
 DEMO_PASSWORD = "otmetka-demo"  # noqa: S105 - demo region only, printed by `otmetka up`
 REGION = {"name": "Камчатский край", "code": "41", "default_time_zone": "Asia/Kamchatka"}
@@ -112,6 +112,11 @@ def demo_load() -> DemoResult:
             names=("Иванова", "Мария", "Петровна"),
             region_roles=[RegionRole.MINISTRY_OFFICER],
         )
+        if not RegionTemplate.objects.exists():
+            draft = services.template_draft_save(
+                ctx=ctx, content=REGION_TEMPLATE, note="Шаблон на 2026/2027 учебный год"
+            )
+            services.template_publish(ctx=ctx, template=draft)
         result.logins += [
             DemoLogin(officer.username, DEMO_PASSWORD, "сотрудник министерства", public_url("/")),
             DemoLogin(operator.username, DEMO_PASSWORD, "оператор платформы", public_url("/")),
@@ -134,6 +139,10 @@ def demo_load() -> DemoResult:
         SchoolMembership.objects.get_or_create(
             user=admin, school=school, defaults={"roles": [SchoolRole.SCHOOL_ADMIN]}
         )
+        director = _user(f"director-{slug}", names=("Директор", short_name, ""))
+        SchoolMembership.objects.get_or_create(
+            user=director, school=school, defaults={"roles": [SchoolRole.DIRECTOR]}
+        )
         with schema_context(school.schema_name):
             demo_configure(slug)
         result.schools.append(school)
@@ -141,5 +150,8 @@ def demo_load() -> DemoResult:
             DemoLogin(
                 admin.username, DEMO_PASSWORD, f"администратор ЭЖ, {short_name}", school_url(slug)
             )
+        )
+        result.logins.append(
+            DemoLogin(director.username, DEMO_PASSWORD, f"директор, {short_name}", school_url(slug))
         )
     return result

@@ -40,3 +40,30 @@ class NotationCode(models.TextChoices):
     MASTERED = "mastered", "осв (освоено)"
     NOT_ATTESTED = "not_attested", "н/а"
     NO_MARK = "no_mark", "безотм"
+
+
+class SubjectKind(models.TextChoices):
+    FEDERAL = "federal", "Федеральный учебный план (ФБУП)"
+    SCHOOL = "school", "Часть, формируемая школой"
+
+
+class RoomKind(models.TextChoices):
+    CLASSROOM = "classroom", "Учебный кабинет"
+    LABORATORY = "laboratory", "Лаборатория"
+    COMPUTER = "computer", "Компьютерный класс"
+    GYM = "gym", "Спортивный зал"
+    WORKSHOP = "workshop", "Мастерская"
+    OTHER = "other", "Другое"
+
+
+class LocalActKind(models.TextChoices):
+    JOURNAL_REGULATION = "journal_regulation", "Положение об ЭЖ и ЭД"
+    ORDER = "order", "Приказ"
+    ASSESSMENT = "assessment", "Положение о текущем контроле и аттестации"
+    DATA_PROTECTION = "data_protection", "Положение о персональных данных"
+    OTHER = "other", "Другой локальный акт"
+
+
+class CloseSource(models.TextChoices):
+    MANUAL = "manual", "Вручную"
+    AUTO = "auto", "Автоматически (X-05)"

@@ -10,7 +10,17 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
-from .choices import FormOfControl, GradingKind, HolidayKind, NotationCode, PeriodKind
+from .choices import (
+    CloseSource,
+    FormOfControl,
+    GradingKind,
+    HolidayKind,
+    LocalActKind,
+    NotationCode,
+    PeriodKind,
+    RoomKind,
+    SubjectKind,
+)
 
 
 class AcademicYear(models.Model):
@@ -73,6 +83,11 @@ class Period(models.Model):
     name = models.CharField("название", max_length=100)
     start = models.DateField("начало")
     end = models.DateField("окончание")
+    # the lock (CFG-12, X-05): closed after its end, manually or by the auto-close task;
+    # a director or deputy may reopen it for a while (N-05)
+    closed_at = models.DateTimeField("закрыт", null=True, blank=True)
+    close_source = models.CharField(max_length=8, choices=CloseSource.choices, blank=True)
+    reopened_until = models.DateTimeField("открыт для исправлений до", null=True, blank=True)
 
     class Meta:
         verbose_name = "учебный период"
@@ -87,6 +102,11 @@ class Period(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def is_locked(self, now) -> bool:
+        if self.closed_at is None:
+            return False
+        return self.reopened_until is None or now >= self.reopened_until
 
 
 class HolidayPeriod(models.Model):
@@ -255,3 +275,145 @@ class Notation(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class RegulationVersion(models.Model):
+    """A set of regulation settings (CFG-10) approved by one order, in force from a date.
+
+    Append-only: a change is a new version. The value in force on a day is the one of the latest
+    version in force that sets it, else the adopted regional template's, else the catalogue's.
+    """
+
+    effective_from = models.DateField("вступает в силу")
+    order_number = models.CharField("приказ: номер", max_length=50)
+    order_date = models.DateField("приказ: дата")
+    values = models.JSONField("значения")
+    note = models.CharField("примечание", max_length=300, blank=True)
+    created_at = models.DateTimeField("внесено", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "редакция регламента"
+        verbose_name_plural = "редакции регламента"
+        ordering = ["effective_from", "pk"]
+
+    def __str__(self) -> str:
+        return f"№ {self.order_number} от {self.order_date:%d.%m.%Y}"
+
+
+class TemplateAdoption(models.Model):
+    """Which version of the region's template the school took, with a copy of it (N-22).
+
+    A copy, not a reference: school schemas hold no keys into the public schema (ADR 0001),
+    and the school's diff must not change when the ministry edits a later version.
+    """
+
+    template_version = models.PositiveIntegerField("версия шаблона")
+    content = models.JSONField("содержимое шаблона")
+    sections = models.JSONField("принятые разделы", default=list)
+    adopted_at = models.DateTimeField("принят", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "принятый шаблон региона"
+        verbose_name_plural = "принятые шаблоны региона"
+        ordering = ["-adopted_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"Шаблон региона, версия {self.template_version}"
+
+
+class Subject(models.Model):
+    """A subject (CFG-13): from the federal plan (ФБУП) or the school's own component."""
+
+    name = models.CharField("название", max_length=150, unique=True)
+    short_name = models.CharField("сокращение", max_length=30, blank=True)
+    kind = models.CharField("часть плана", max_length=8, choices=SubjectKind.choices)
+    federal_code = models.SlugField("код в каталоге ФБУП", max_length=40, blank=True)
+    area = models.CharField("предметная область", max_length=150, blank=True)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "предмет"
+        verbose_name_plural = "предметы"
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["federal_code"], condition=~Q(federal_code=""), name="subject_federal_code"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="school") | ~Q(federal_code=""), name="federal_subject_has_code"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Room(models.Model):
+    number = models.CharField("номер", max_length=20, unique=True)
+    name = models.CharField("название", max_length=100, blank=True)
+    kind = models.CharField("вид", max_length=12, choices=RoomKind.choices, default="classroom")
+    capacity = models.PositiveSmallIntegerField("мест", null=True, blank=True)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "кабинет"
+        verbose_name_plural = "кабинеты"
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.name}".strip()
+
+
+class GradingAssignment(models.Model):
+    """Which scale a subject and/or a grade range uses (CFG-06); the most specific one wins.
+
+    Per-class assignments arrive with classes (people and structure).
+    """
+
+    system = models.ForeignKey(GradingSystem, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    grade_from = models.PositiveSmallIntegerField("с класса", default=1)
+    grade_to = models.PositiveSmallIntegerField("по класс", default=11)
+
+    class Meta:
+        verbose_name = "назначение системы оценивания"
+        verbose_name_plural = "назначения систем оценивания"
+        ordering = ["subject", "grade_from"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(
+                    grade_from__gte=1, grade_to__lte=11, grade_to__gte=models.F("grade_from")
+                ),
+                name="grading_assignment_grade_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subject or 'Все предметы'}, {self.grade_from}–{self.grade_to} кл."
+
+
+class LocalAct(models.Model):
+    """A school's local act (CFG-11): the file lives in object storage, the card here."""
+
+    title = models.CharField("название", max_length=300)
+    kind = models.CharField("вид", max_length=24, choices=LocalActKind.choices)
+    order_number = models.CharField("приказ: номер", max_length=50)
+    order_date = models.DateField("приказ: дата")
+    is_public = models.BooleanField("публичный", default=False)
+    file_key = models.CharField(max_length=300)
+    file_name = models.CharField("файл", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    published_at = models.DateTimeField("опубликован", null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "локальный акт"
+        verbose_name_plural = "локальные акты"
+        ordering = ["-order_date", "-pk"]
+
+    def __str__(self) -> str:
+        return self.title

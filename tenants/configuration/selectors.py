@@ -1,15 +1,27 @@
-"""Reads of the school's year, with bounded queries."""
+"""Reads of the school's configuration, with bounded queries."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from django.db.models import Prefetch, QuerySet
 
 from otmetka.region.calendar import working_days_between
 
-from .models import AcademicYear, HolidayPeriod, Period, PeriodStructure
+from . import regulation
+from .models import (
+    AcademicYear,
+    GradingAssignment,
+    GradingSystem,
+    HolidayPeriod,
+    Period,
+    PeriodStructure,
+    RegulationVersion,
+    Subject,
+    TemplateAdoption,
+)
 
 
 def academic_year_list() -> QuerySet[AcademicYear]:
@@ -58,3 +70,77 @@ def annual_calendar(*, year: AcademicYear, grade: int) -> list[CalendarDay]:
         days.append(CalendarDay(day, kind, period.name if period else ""))
         day += timedelta(days=1)
     return days
+
+
+# --- regulation (CFG-10) ------------------------------------------------------------------------
+
+
+def template_adopted(section: str | None = None) -> TemplateAdoption | None:
+    """The latest adoption of the region's template (that took `section`, if given)."""
+    adoptions = TemplateAdoption.objects.order_by("-adopted_at", "-pk")
+    if section is None:
+        return adoptions.first()
+    return next((a for a in adoptions if section in a.sections), None)
+
+
+def _template_regulation() -> dict:
+    adoption = template_adopted("regulation")
+    return adoption.content.get("regulation", {}) if adoption else {}
+
+
+def regulation_settings() -> dict[str, regulation.Setting]:
+    """The catalogue's settings with the adopted template's narrowed ranges."""
+    return regulation.effective_settings(_template_regulation().get("ranges", {}))
+
+
+@dataclass(frozen=True)
+class RegulationRow:
+    setting: regulation.Setting
+    value: Any
+    source: str  # catalogue | template | school
+    template_value: Any
+    version: RegulationVersion | None
+
+
+def regulation_table(on: date) -> list[RegulationRow]:
+    """Every setting with its value in force on `on` and where it comes from. 2 queries."""
+    template = _template_regulation()
+    template_values = template.get("values", {})
+    settings = regulation.effective_settings(template.get("ranges", {}))
+    set_by: dict[str, RegulationVersion] = {}
+    for version in RegulationVersion.objects.filter(effective_from__lte=on).order_by(
+        "effective_from", "pk"
+    ):
+        for key in version.values:
+            set_by[key] = version
+    rows = []
+    for key, setting in settings.items():
+        template_value = template_values.get(key, setting.default)
+        if key in set_by and setting.scope == regulation.SCHOOL:
+            value, source, version = set_by[key].values[key], "school", set_by[key]
+        elif key in template_values:
+            value, source, version = template_value, "template", None
+        else:
+            value, source, version = setting.default, "catalogue", None
+        rows.append(RegulationRow(setting, value, source, template_value, version))
+    return rows
+
+
+def regulation_in_force(on: date) -> dict[str, Any]:
+    return {row.setting.key: row.value for row in regulation_table(on)}
+
+
+# --- grading assignments (CFG-06) ---------------------------------------------------------------
+
+
+def grading_system_for(*, subject: Subject | None, grade: int) -> GradingSystem:
+    """The scale of a subject in a grade: subject+grades, else the grades' scale, else default."""
+    candidates = GradingAssignment.objects.select_related("system").filter(
+        grade_from__lte=grade, grade_to__gte=grade
+    )
+    by_subject = {a.subject_id: a.system for a in candidates}
+    if subject is not None and subject.pk in by_subject:
+        return by_subject[subject.pk]
+    if None in by_subject:
+        return by_subject[None]
+    return GradingSystem.objects.get(is_default=True)

@@ -1,30 +1,41 @@
-"""Writes to the school's year (CFG-01…03): validated, audited, in one transaction each."""
+"""Writes to the school's configuration (CFG-01…13): validated, audited, in one transaction each."""
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 from decimal import Decimal
+from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 
+from . import catalogue, regulation
+from .choices import CloseSource, SubjectKind
 from .models import (
     AcademicYear,
     Conversion,
     ConversionRule,
     GradeValue,
+    GradingAssignment,
     GradingSystem,
     HolidayPeriod,
+    LocalAct,
     Notation,
     Period,
     PeriodStructure,
+    RegulationVersion,
+    Room,
+    Subject,
     WorkType,
 )
 from .validation import Span, holiday_errors, periods_errors, year_errors
@@ -182,6 +193,10 @@ def period_structure_save(
     if structure is None:
         structure = PeriodStructure(year=year)
     else:
+        if structure.periods.filter(closed_at__isnull=False).exists():
+            raise ValidationError(
+                {"periods": "В структуре есть закрытые периоды: её границы больше не меняют."}
+            )
         old = {
             "name": structure.name,
             "grades": [structure.grade_from, structure.grade_to],
@@ -252,7 +267,7 @@ def holiday_create(
     return holiday
 
 
-# --- grading, conversion, work types, notations (CFG-06…09) ---------------------------------
+# --- grading, conversion, work types, notations (CFG-06…09) --------------------------------------
 
 
 @dataclass(frozen=True)
@@ -445,3 +460,429 @@ def notation_update(
         new={"label": label, "is_enabled": is_enabled},
     )
     return notation
+
+
+# --- regulation settings (CFG-10, §C) ------------------------------------------------------------
+
+
+@transaction.atomic
+def regulation_version_create(
+    *,
+    ctx: AuditContext,
+    effective_from: date,
+    order: Order,
+    values: dict[str, Any],
+    note: str = "",
+    today: date | None = None,
+) -> RegulationVersion:
+    """A new version of the school's regulation, in force from `effective_from` (not the past)."""
+    from .selectors import regulation_in_force, regulation_settings
+
+    today = today or timezone.localdate()
+    order.check()
+    errors: dict[str, list[str]] = {}
+    if effective_from < today:
+        errors["effective_from"] = ["Дата вступления в силу не может быть в прошлом."]
+    if not values:
+        errors["values"] = ["Укажите хотя бы одну настройку."]
+    settings = regulation_settings()
+    canonical: dict[str, Any] = {}
+    for key, value in values.items():
+        setting = settings.get(key)
+        if setting is None:
+            errors[f"values.{key}"] = ["Такой настройки в регламенте нет."]
+        elif setting.scope != regulation.SCHOOL:
+            errors[f"values.{key}"] = ["Эту настройку устанавливает регион."]
+        else:
+            canonical[key], error = setting.check(value)
+            if error:
+                errors[f"values.{key}"] = [error]
+    if errors:
+        raise ValidationError(errors)
+    before = regulation_in_force(effective_from)
+    version = RegulationVersion.objects.create(
+        effective_from=effective_from,
+        order_number=order.number.strip(),
+        order_date=order.date,
+        values=canonical,
+        note=note.strip(),
+    )
+    school_audit_append(
+        ctx=ctx,
+        action="regulation.version_create",
+        obj=version,
+        old={key: before[key] for key in canonical},
+        new={**canonical, "effective_from": effective_from, "order": str(version)},
+    )
+    return version
+
+
+# --- period locks (CFG-12, X-05, N-05) -----------------------------------------------------------
+
+REOPEN_MAX_HOURS = 48
+
+
+@transaction.atomic
+def period_close(*, ctx: AuditContext, period: Period, now: datetime | None = None) -> Period:
+    """Close an ended period: from now on journal changes need a reason and a role (AUD-03)."""
+    now = now or timezone.now()
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.end >= timezone.localdate(now):
+        raise ValidationError({"period": "Период можно закрыть только после его окончания."})
+    if period.is_locked(now):
+        raise ValidationError({"period": "Период уже закрыт."})
+    return _close(ctx, period, now, CloseSource.MANUAL)
+
+
+def _close(ctx: AuditContext, period: Period, now: datetime, source: str) -> Period:
+    old = {"closed_at": period.closed_at, "reopened_until": period.reopened_until}
+    period.closed_at, period.close_source, period.reopened_until = now, source, None
+    period.save(update_fields=["closed_at", "close_source", "reopened_until"])
+    school_audit_append(
+        ctx=ctx,
+        action="period.close",
+        obj=period,
+        old=old,
+        new={"closed_at": now, "source": source},
+    )
+    return period
+
+
+@transaction.atomic
+def period_reopen(
+    *,
+    ctx: AuditContext,
+    period: Period,
+    reason: str,
+    hours: int = REOPEN_MAX_HOURS,
+    now: datetime | None = None,
+) -> Period:
+    """Reopen a closed period for at most 48 hours (N-05); the caller is a director or deputy."""
+    now = now or timezone.now()
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    errors: dict[str, str] = {}
+    if not period.is_locked(now):
+        errors["period"] = "Период не закрыт."
+    if not reason.strip():
+        errors["reason"] = "Укажите причину."
+    if not 1 <= hours <= REOPEN_MAX_HOURS:
+        errors["hours"] = f"Период открывают на срок от 1 до {REOPEN_MAX_HOURS} часов."
+    if errors:
+        raise ValidationError(errors)
+    period.reopened_until = now + timedelta(hours=hours)
+    period.save(update_fields=["reopened_until"])
+    school_audit_append(
+        ctx=ctx,
+        action="period.reopen",
+        obj=period,
+        new={"reopened_until": period.reopened_until},
+        reason=reason.strip(),
+    )
+    return period
+
+
+@transaction.atomic
+def periods_auto_close(*, ctx: AuditContext, now: datetime | None = None) -> int:
+    """Close the periods that ended `period_auto_close_days_after_end` days ago (X-05).
+
+    Runs in the school's time zone; a reopened period whose time has run out closes again.
+    """
+    from .selectors import regulation_in_force
+
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    closed = 0
+    candidates = Period.objects.select_for_update().filter(
+        Q(closed_at__isnull=True, end__lt=today) | Q(reopened_until__lte=now)
+    )
+    for period in candidates.order_by("end"):
+        if period.closed_at is not None:  # a reopening ran out
+            _close(ctx, period, now, CloseSource.AUTO)
+            closed += 1
+            continue
+        days = regulation_in_force(period.end)["period_auto_close_days_after_end"]
+        if period.end + timedelta(days=days) < today:
+            _close(ctx, period, now, CloseSource.AUTO)
+            closed += 1
+    return closed
+
+
+# --- subjects, rooms, grading assignments (CFG-13, CFG-06) ---------------------------------------
+
+
+@dataclass(frozen=True)
+class SubjectInput:
+    name: str
+    kind: str
+    short_name: str = ""
+    federal_code: str = ""
+    area: str = ""
+    is_active: bool = True
+
+
+@transaction.atomic
+def subject_save(
+    *, ctx: AuditContext, data: SubjectInput, subject: Subject | None = None
+) -> Subject:
+    errors: dict[str, str] = {}
+    name = data.name.strip()
+    clash = Subject.objects.filter(name__iexact=name)
+    if subject is not None:
+        clash = clash.exclude(pk=subject.pk)
+    if clash.exists():
+        errors["name"] = "Предмет с таким названием уже есть."
+    if data.kind == SubjectKind.FEDERAL and data.federal_code not in catalogue.BY_CODE:
+        errors["federal_code"] = "Выберите предмет из каталога ФБУП."
+    if data.kind == SubjectKind.SCHOOL and data.federal_code:
+        errors["federal_code"] = "У предмета школьной части нет кода ФБУП."
+    if data.federal_code:
+        taken = Subject.objects.filter(federal_code=data.federal_code)
+        if subject is not None:
+            taken = taken.exclude(pk=subject.pk)
+        if taken.exists():
+            errors["federal_code"] = "Этот предмет ФБУП уже добавлен."
+    if errors:
+        raise ValidationError(errors)
+    old = None if subject is None else _subject_dict(subject)
+    subject = subject or Subject()
+    subject.name, subject.short_name, subject.kind = name, data.short_name.strip(), data.kind
+    subject.federal_code, subject.area, subject.is_active = (
+        data.federal_code,
+        data.area.strip(),
+        data.is_active,
+    )
+    subject.full_clean()
+    subject.save()
+    school_audit_append(
+        ctx=ctx, action="subject.save", obj=subject, old=old, new=_subject_dict(subject)
+    )
+    return subject
+
+
+def _subject_dict(subject: Subject) -> dict:
+    return {
+        "name": subject.name,
+        "kind": subject.kind,
+        "federal_code": subject.federal_code,
+        "is_active": subject.is_active,
+    }
+
+
+@transaction.atomic
+def subjects_add_from_catalogue(*, ctx: AuditContext, codes: Sequence[str]) -> list[Subject]:
+    """Add federal subjects from the shipped catalogue; all or nothing."""
+    unknown = [c for c in codes if c not in catalogue.BY_CODE]
+    if unknown:
+        raise ValidationError({"codes": f"Нет в каталоге: {', '.join(unknown)}."})
+    present = set(Subject.objects.values_list("federal_code", flat=True))
+    names = {n.lower() for n in Subject.objects.values_list("name", flat=True)}
+    added = []
+    for code in dict.fromkeys(codes):
+        if code in present:
+            continue
+        entry = catalogue.BY_CODE[code]
+        if entry.name.lower() in names:
+            raise ValidationError(
+                {"codes": f"Предмет «{entry.name}» уже есть как предмет школьной части."}
+            )
+        added.append(
+            subject_save(
+                ctx=ctx,
+                data=SubjectInput(
+                    name=entry.name,
+                    kind=SubjectKind.FEDERAL,
+                    short_name=entry.short_name,
+                    federal_code=code,
+                    area=entry.area,
+                ),
+            )
+        )
+    return added
+
+
+@transaction.atomic
+def room_save(
+    *,
+    ctx: AuditContext,
+    number: str,
+    name: str = "",
+    kind: str = "classroom",
+    capacity: int | None = None,
+    is_active: bool = True,
+    room: Room | None = None,
+) -> Room:
+    number = number.strip()
+    clash = Room.objects.filter(number__iexact=number)
+    if room is not None:
+        clash = clash.exclude(pk=room.pk)
+    if not number:
+        raise ValidationError({"number": "Укажите номер кабинета."})
+    if clash.exists():
+        raise ValidationError({"number": "Кабинет с таким номером уже есть."})
+    old = None if room is None else {"number": room.number, "is_active": room.is_active}
+    room = room or Room()
+    room.number, room.name, room.kind, room.capacity, room.is_active = (
+        number,
+        name.strip(),
+        kind,
+        capacity,
+        is_active,
+    )
+    room.full_clean()
+    room.save()
+    school_audit_append(
+        ctx=ctx,
+        action="room.save",
+        obj=room,
+        old=old,
+        new={"number": number, "name": room.name, "kind": kind, "is_active": is_active},
+    )
+    return room
+
+
+@transaction.atomic
+def grading_assignment_save(
+    *,
+    ctx: AuditContext,
+    system: GradingSystem,
+    subject: Subject | None,
+    grade_from: int,
+    grade_to: int,
+) -> GradingAssignment:
+    """Assign a scale to a subject and/or a grade range; ranges of one subject never overlap."""
+    errors = {}
+    if not 1 <= grade_from <= grade_to <= 11:
+        errors["grade_to"] = "Диапазон классов: от 1 до 11, «по» не меньше «с»."
+    clash = GradingAssignment.objects.filter(
+        subject=subject, grade_from__lte=grade_to, grade_to__gte=grade_from
+    ).first()
+    if clash is not None:
+        errors["grade_from"] = (
+            f"Для {'этого предмета' if subject else 'всех предметов'} в классах "
+            f"{clash.grade_from}–{clash.grade_to} уже назначена другая система."
+        )
+    if errors:
+        raise ValidationError(errors)
+    assignment = GradingAssignment.objects.create(
+        system=system, subject=subject, grade_from=grade_from, grade_to=grade_to
+    )
+    school_audit_append(
+        ctx=ctx,
+        action="grading_assignment.create",
+        obj=assignment,
+        new={
+            "system": system.name,
+            "subject": subject.name if subject else None,
+            "grades": [grade_from, grade_to],
+        },
+    )
+    return assignment
+
+
+@transaction.atomic
+def grading_assignment_delete(*, ctx: AuditContext, assignment: GradingAssignment) -> None:
+    school_audit_append(
+        ctx=ctx,
+        action="grading_assignment.delete",
+        obj=assignment,
+        old={"system_id": assignment.system_id, "subject_id": assignment.subject_id},
+    )
+    assignment.delete()
+
+
+# --- local acts (CFG-11) -------------------------------------------------------------------------
+
+ACT_MAX_BYTES = 20 * 1024 * 1024
+ACT_FORMATS = {  # magic bytes → (extension, content type)
+    b"%PDF-": (".pdf", "application/pdf"),
+    b"PK\x03\x04": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml"),
+}
+
+
+def _act_format(file_name: str, data: bytes) -> tuple[str, str] | None:
+    for magic, (extension, content_type) in ACT_FORMATS.items():
+        if data.startswith(magic):
+            if magic == b"PK\x03\x04" and file_name.lower().endswith(".odt"):
+                return ".odt", "application/vnd.oasis.opendocument.text"
+            return extension, content_type
+    return None
+
+
+@transaction.atomic
+def local_act_upload(
+    *,
+    ctx: AuditContext,
+    title: str,
+    kind: str,
+    order: Order,
+    is_public: bool,
+    file_name: str,
+    data: bytes,
+) -> LocalAct:
+    """Store the file in object storage under the school's prefix, then the card; a failed
+    write leaves no object behind."""
+    from django.db import connection
+
+    from services.storage import get_storage
+
+    order.check()
+    errors: dict[str, str] = {}
+    if not title.strip():
+        errors["title"] = "Укажите название акта."
+    found = _act_format(file_name, data)
+    if not data:
+        errors["file"] = "Файл пуст."
+    elif len(data) > ACT_MAX_BYTES:
+        errors["file"] = "Файл больше 20 МБ."
+    elif found is None:
+        errors["file"] = "Загрузите документ PDF, DOCX или ODT."
+    if errors:
+        raise ValidationError(errors)
+    extension, content_type = found
+    key = f"schools/{connection.schema_name}/acts/{uuid.uuid4().hex}{extension}"
+    storage = get_storage()
+    storage.put(key, data, content_type)
+    try:
+        act = LocalAct(
+            title=title.strip(),
+            kind=kind,
+            order_number=order.number.strip(),
+            order_date=order.date,
+            is_public=is_public,
+            file_key=key,
+            file_name=(file_name.strip() or f"act{extension}")[:200],
+            content_type=content_type,
+            size=len(data),
+            sha256=hashlib.sha256(data).hexdigest(),
+        )
+        act.full_clean()
+        act.save()
+        school_audit_append(
+            ctx=ctx,
+            action="local_act.upload",
+            obj=act,
+            new={"title": act.title, "kind": kind, "sha256": act.sha256, "public": is_public},
+            reason=f"Приказ № {act.order_number} от {order.date:%d.%m.%Y}",
+        )
+    except BaseException:
+        storage.delete(key)
+        raise
+    return act
+
+
+@transaction.atomic
+def local_act_publish(
+    *, ctx: AuditContext, act: LocalAct, published: bool, now: datetime | None = None
+) -> LocalAct:
+    """Publish (families and the public see a public act) or withdraw it."""
+    old = {"published_at": act.published_at}
+    act.published_at = (now or timezone.now()) if published else None
+    act.save(update_fields=["published_at"])
+    school_audit_append(
+        ctx=ctx,
+        action="local_act.publish" if published else "local_act.withdraw",
+        obj=act,
+        old=old,
+        new={"published_at": act.published_at},
+    )
+    return act

@@ -1,5 +1,7 @@
 """The `otmetka` command: schools, demo data, migrate."""
 
+from datetime import date, timedelta
+
 import pytest
 from click.testing import CliRunner
 
@@ -205,3 +207,27 @@ def test_demo_schools_run_their_years_differently():
         "school-16": [(1, 11, 3)],
         "lyceum-21": [(5, 9, 4), (10, 11, 2)],
     }
+
+
+def test_demo_schools_grade_and_regulate_differently():
+    from django_tenants.utils import schema_context
+
+    from tenants.configuration import completeness, regional_template, selectors
+    from tenants.configuration.models import TemplateAdoption
+
+    assert run("demo").exit_code == 0
+    later = date.today() + timedelta(days=2)  # the demo's regulation versions are in force
+    scales, diffs = {}, {}
+    for school in School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]):
+        with schema_context(school.schema_name):
+            scales[school.slug] = selectors.grading_system_for(subject=None, grade=7).kind
+            adoption = TemplateAdoption.objects.get()
+            diffs[school.slug] = {
+                d.section for d in regional_template.template_diff(adoption.content, today=later)
+            }
+            checklist = completeness.school_checklist(today=later)
+            assert checklist.done == len(checklist.items), school.slug
+    assert scales == {"school-1": "five_point", "school-16": "ten_point", "lyceum-21": "five_point"}
+    assert diffs["school-1"] == set()
+    assert {"calendar", "structures", "regulation"} <= diffs["school-16"]
+    assert {"structures", "work_types", "regulation"} <= diffs["lyceum-21"]

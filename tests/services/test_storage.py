@@ -1,11 +1,6 @@
 """Object storage: the folder default and a real S3-compatible HTTP endpoint (moto's server on
 loopback) behind the same interface."""
 
-import socket
-import subprocess
-import sys
-import time
-
 import pytest
 
 from services.storage import FolderStorage, S3Storage, StorageError
@@ -29,29 +24,6 @@ def test_folder_storage(tmp_path):
 def test_folder_storage_refuses_escaping_keys(tmp_path):
     with pytest.raises(StorageError):
         FolderStorage(tmp_path).put("../outside", b"x")
-
-
-@pytest.fixture(scope="module")
-def s3_endpoint():
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    process = subprocess.Popen(
-        [sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            break
-        except OSError:
-            time.sleep(0.2)
-    yield url
-    process.terminate()
-    process.wait(10)
 
 
 def test_s3_storage_over_http(s3_endpoint):

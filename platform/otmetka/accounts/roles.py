@@ -43,14 +43,16 @@ class Scope:
     SCHOOL_ADMIN = "school:admin"  # the school's Django admin
     SETTINGS_READ = "settings:read"  # the school's year, periods, grading, regulations
     SETTINGS_WRITE = "settings:write"
+    PERIODS_REOPEN = "periods:reopen"  # reopen a closed period (N-05): director, deputy
     JOURNAL_READ = "journal:read"
     JOURNAL_WRITE = "journal:write"
     DIARY_READ = "diary:read"
+    TEMPLATES_WRITE = "templates:write"  # the region's configuration template (N-22)
 
 
 REGION_ROLE_SCOPES: dict[str, frozenset[str]] = {
     RegionRole.MINISTRY_OFFICER: frozenset(
-        {Scope.REGION_READ, Scope.SCHOOLS_READ, Scope.SCHOOLS_WRITE}
+        {Scope.REGION_READ, Scope.SCHOOLS_READ, Scope.SCHOOLS_WRITE, Scope.TEMPLATES_WRITE}
     ),
     RegionRole.MUNICIPALITY_OFFICER: frozenset({Scope.REGION_READ, Scope.SCHOOLS_READ}),
     RegionRole.SUPPORT_AGENT: frozenset(
@@ -68,8 +70,9 @@ _STAFF = frozenset({Scope.SCHOOL_READ, Scope.SETTINGS_READ})
 _SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE}
 
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
-    SchoolRole.DIRECTOR: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ},
-    SchoolRole.DEPUTY: _SETTINGS_ADMIN | {Scope.JOURNAL_READ},
+    SchoolRole.DIRECTOR: _SETTINGS_ADMIN
+    | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
+    SchoolRole.DEPUTY: _SETTINGS_ADMIN | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
     SchoolRole.SCHOOL_ADMIN: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN},
     SchoolRole.RECORDS_CLERK: _STAFF,
     SchoolRole.SUBJECT_TEACHER: _STAFF | {Scope.JOURNAL_READ, Scope.JOURNAL_WRITE},

@@ -46,13 +46,24 @@ def _flatten(detail) -> list[str]:
     return [str(detail)]
 
 
-def _fields(detail) -> dict:
+def _fields(detail, prefix: str = "") -> dict:
+    """Field messages under flat keys: `calendar.start`, `periods[1].end` — the same keys the
+    services use, so a client and the pages place every message next to its input."""
     if isinstance(detail, dict):
-        return {
-            key: (_fields(value) if isinstance(value, dict) else _flatten(value))
-            for key, value in detail.items()
-        }
-    return {"non_field_errors": _flatten(detail)}
+        out: dict[str, list[str]] = {}
+        for key, value in detail.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            if prefix and key == "non_field_errors":
+                name = prefix
+            out.update(_fields(value, name))
+        return out
+    if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
+        out = {}
+        for i, item in enumerate(detail):
+            if item:
+                out.update(_fields(item, f"{prefix}[{i}]"))
+        return out
+    return {prefix or "non_field_errors": _flatten(detail)}
 
 
 def django_validation_fields(exc: DjangoValidationError) -> dict:

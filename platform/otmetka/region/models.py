@@ -134,3 +134,33 @@ class SchemaSnapshot(models.Model):
 
     def __str__(self) -> str:
         return f"{self.fingerprint[:12]} ({self.migrations_count} migrations)"
+
+
+class RegionTemplate(models.Model):
+    """A version of the region's configuration template (N-22): calendar, periods, grading,
+    work types and regulation defaults. At most one draft; a published version never changes.
+
+    The content's sections and rules: `tenants.configuration.regional_template`.
+    """
+
+    version = models.PositiveIntegerField("версия", unique=True)
+    is_published = models.BooleanField("опубликован", default=False)
+    content = models.JSONField("содержимое")
+    note = models.CharField("что изменилось", max_length=500, blank=True)
+    created_at = models.DateTimeField("создан", auto_now_add=True)
+    published_at = models.DateTimeField("опубликован", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "шаблон настроек региона"
+        verbose_name_plural = "шаблоны настроек региона"
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_published"],
+                condition=models.Q(is_published=False),
+                name="one_template_draft",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Шаблон региона, версия {self.version}"

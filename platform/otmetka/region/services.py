@@ -19,7 +19,7 @@ from otmetka.audit.models import RegionAuditRecord
 
 from . import provisioning
 from .choices import SchoolStatus
-from .models import Domain, Municipality, Region, School
+from .models import Domain, Municipality, Region, RegionTemplate, School
 from .routing import region_route_invalidate, routes_invalidate, school_host
 
 
@@ -103,6 +103,9 @@ def school_create(
     host = school_host(slug)
     Domain.objects.create(domain=host, tenant=school, is_primary=True)
     method = provisioning.school_schema_create(school.schema_name)
+    template = template_published()
+    if template is not None:
+        _template_apply_to_new_school(school, template)
     if admin_user is not None:
         SchoolMembership.objects.create(
             user=admin_user, school=school, roles=[SchoolRole.SCHOOL_ADMIN]
@@ -120,6 +123,20 @@ def school_create(
     )
     transaction.on_commit(lambda: routes_invalidate([host]))
     return SchoolCreated(school=school, admin=admin_user, admin_password=password, method=method)
+
+
+def _template_apply_to_new_school(school: School, template: RegionTemplate) -> None:
+    """A new school starts with the region's latest published template (N-22)."""
+    from django_tenants.utils import schema_context
+
+    from tenants.configuration.regional_template import template_apply
+
+    with schema_context(school.schema_name):
+        template_apply(
+            ctx=AuditContext.system("school.create"),
+            version=template.version,
+            content=template.content,
+        )
 
 
 def _admin_prepare(spec: AdminSpec) -> tuple[User, str]:
@@ -266,3 +283,53 @@ def municipality_create(
         },
     )
     return municipality
+
+
+# --- the region's configuration template (N-22) -------------------------------------------------
+
+
+def template_published() -> RegionTemplate | None:
+    return RegionTemplate.objects.filter(is_published=True).order_by("-version").first()
+
+
+@transaction.atomic
+def template_draft_save(*, ctx: AuditContext, content: dict, note: str = "") -> RegionTemplate:
+    """Create the draft (the next version) or replace its content; the content is validated."""
+    from tenants.configuration.regional_template import content_clean
+
+    cleaned = content_clean(content)
+    draft = RegionTemplate.objects.select_for_update().filter(is_published=False).first()
+    old = None
+    if draft is None:
+        last = RegionTemplate.objects.order_by("-version").values_list("version", flat=True)
+        draft = RegionTemplate(version=(last.first() or 0) + 1)
+    else:
+        old = {"content": draft.content, "note": draft.note}
+    draft.content, draft.note = cleaned, note.strip()
+    draft.save()
+    audit_append(
+        RegionAuditRecord,
+        ctx=ctx,
+        action="region_template.draft_save",
+        obj=draft,
+        old=old,
+        new={"version": draft.version, "content": cleaned, "note": draft.note},
+    )
+    return draft
+
+
+@transaction.atomic
+def template_publish(*, ctx: AuditContext, template: RegionTemplate) -> RegionTemplate:
+    template = RegionTemplate.objects.select_for_update().get(pk=template.pk)
+    if template.is_published:
+        raise ValidationError({"version": "Эта версия уже опубликована."})
+    template.is_published, template.published_at = True, timezone.now()
+    template.save(update_fields=["is_published", "published_at"])
+    audit_append(
+        RegionAuditRecord,
+        ctx=ctx,
+        action="region_template.publish",
+        obj=template,
+        new={"version": template.version},
+    )
+    return template

@@ -1,15 +1,28 @@
 from rest_framework import serializers
 
-from tenants.configuration.choices import FormOfControl, GradingKind, HolidayKind, PeriodKind
+from tenants.configuration.choices import (
+    FormOfControl,
+    GradingKind,
+    HolidayKind,
+    LocalActKind,
+    PeriodKind,
+    RoomKind,
+    SubjectKind,
+)
 from tenants.configuration.models import (
     AcademicYear,
     Conversion,
     GradeValue,
+    GradingAssignment,
     GradingSystem,
     HolidayPeriod,
+    LocalAct,
     Notation,
     Period,
     PeriodStructure,
+    RegulationVersion,
+    Room,
+    Subject,
     WorkType,
 )
 
@@ -193,3 +206,206 @@ class NotationSerializer(serializers.ModelSerializer):
         model = Notation
         fields = ["id", "code", "label", "description", "is_enabled"]
         read_only_fields = ["id", "code", "description"]
+
+
+# --- regulation, locks, subjects, rooms, assignments, acts, completeness, template ------------
+
+
+class RegulationSettingSerializer(serializers.Serializer):
+    key = serializers.CharField(source="setting.key")
+    ref = serializers.CharField(source="setting.ref")
+    label = serializers.CharField(source="setting.label")
+    kind = serializers.CharField(source="setting.kind")
+    scope = serializers.CharField(source="setting.scope")
+    allowed = serializers.SerializerMethodField()
+    minimum = serializers.JSONField(source="setting.minimum")
+    maximum = serializers.JSONField(source="setting.maximum")
+    choices = serializers.SerializerMethodField()
+    unit = serializers.CharField(source="setting.unit")
+    value = serializers.JSONField()
+    source = serializers.ChoiceField(choices=["catalogue", "template", "school"])
+    template_value = serializers.JSONField()
+    version = serializers.SerializerMethodField()
+
+    def get_allowed(self, row) -> str:
+        return row.setting.describe_range()
+
+    def get_choices(self, row) -> list[str]:
+        return [code for code, _ in row.setting.choices]
+
+    def get_version(self, row) -> int | None:
+        return row.version.pk if row.version else None
+
+
+class RegulationVersionSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegulationVersion
+        fields = ["id", "effective_from", "order_number", "order_date", "values", "note"]
+        read_only_fields = ["id"]
+
+
+class RegulationVersionWriteSerializer(OrderSerializer):
+    effective_from = serializers.DateField()
+    values = serializers.DictField(allow_empty=False)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class PeriodLockSerializer(serializers.ModelSerializer):
+    structure = serializers.CharField(source="structure.name")
+    year = serializers.CharField(source="structure.year.name")
+    grades = serializers.SerializerMethodField()
+    locked = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Period
+        fields = [
+            "id",
+            "year",
+            "structure",
+            "grades",
+            "kind",
+            "name",
+            "start",
+            "end",
+            "closed_at",
+            "close_source",
+            "reopened_until",
+            "locked",
+        ]
+        read_only_fields = fields
+
+    def get_grades(self, period) -> list[int]:
+        return [period.structure.grade_from, period.structure.grade_to]
+
+    def get_locked(self, period) -> bool:
+        from django.utils import timezone
+
+        return period.is_locked(timezone.now())
+
+
+class ReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=500)
+    hours = serializers.IntegerField(min_value=1, max_value=48, default=48)
+
+
+class SubjectSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=SubjectKind.choices)
+
+    class Meta:
+        model = Subject
+        fields = ["id", "name", "short_name", "kind", "federal_code", "area", "is_active"]
+        read_only_fields = ["id"]
+        extra_kwargs = {"name": {"validators": []}}
+
+
+class CatalogueSubjectSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    name = serializers.CharField()
+    short_name = serializers.CharField()
+    area = serializers.CharField()
+    grades = serializers.ListField(child=serializers.IntegerField())
+    added = serializers.BooleanField()
+
+
+class CatalogueAddSerializer(serializers.Serializer):
+    codes = serializers.ListField(
+        child=serializers.CharField(max_length=40), allow_empty=False, max_length=100
+    )
+
+
+class RoomSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=RoomKind.choices, default=RoomKind.CLASSROOM)
+
+    class Meta:
+        model = Room
+        fields = ["id", "number", "name", "kind", "capacity", "is_active"]
+        read_only_fields = ["id"]
+        extra_kwargs = {"number": {"validators": []}, "capacity": {"max_value": 1000}}
+
+
+class GradingAssignmentSerializer(serializers.ModelSerializer):
+    system = serializers.PrimaryKeyRelatedField(queryset=GradingSystem.objects.all())
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Subject.objects.all(), allow_null=True, required=False, default=None
+    )
+    grade_from = serializers.IntegerField(min_value=1, max_value=11, default=1)
+    grade_to = serializers.IntegerField(min_value=1, max_value=11, default=11)
+
+    class Meta:
+        model = GradingAssignment
+        fields = ["id", "system", "subject", "grade_from", "grade_to"]
+        read_only_fields = ["id"]
+
+
+class LocalActSerializer(serializers.ModelSerializer):
+    kind = serializers.ChoiceField(choices=LocalActKind.choices)
+    published = serializers.SerializerMethodField()
+
+    class Meta:
+        model = LocalAct
+        fields = [
+            "id",
+            "title",
+            "kind",
+            "order_number",
+            "order_date",
+            "is_public",
+            "file_name",
+            "content_type",
+            "size",
+            "sha256",
+            "published",
+            "published_at",
+        ]
+        read_only_fields = fields
+
+    def get_published(self, act) -> bool:
+        return act.published_at is not None
+
+
+class LocalActUploadSerializer(OrderSerializer):
+    title = serializers.CharField(max_length=300)
+    kind = serializers.ChoiceField(choices=LocalActKind.choices)
+    is_public = serializers.BooleanField(default=False)
+    file = serializers.FileField(max_length=200)
+
+
+class PublishSerializer(serializers.Serializer):
+    published = serializers.BooleanField()
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    state = serializers.CharField()
+
+
+class ChecklistSerializer(serializers.Serializer):
+    deadline = serializers.DateField(allow_null=True)
+    done = serializers.IntegerField()
+    total = serializers.IntegerField()
+    items = ChecklistItemSerializer(many=True)
+
+
+class DifferenceSerializer(serializers.Serializer):
+    section = serializers.CharField()
+    item = serializers.CharField()
+    template = serializers.CharField()
+    school = serializers.CharField()
+
+
+class TemplateStateSerializer(serializers.Serializer):
+    published_version = serializers.IntegerField(allow_null=True)
+    adopted_version = serializers.IntegerField(allow_null=True)
+    newer_available = serializers.BooleanField()
+    differences = DifferenceSerializer(many=True)
+
+
+class AdoptSerializer(serializers.Serializer):
+    version = serializers.IntegerField(min_value=1)
+    sections = serializers.ListField(
+        child=serializers.ChoiceField(
+            choices=["calendar", "structures", "grading", "work_types", "regulation"]
+        ),
+        allow_empty=False,
+    )

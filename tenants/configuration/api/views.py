@@ -1,43 +1,77 @@
+from datetime import date
 from decimal import Decimal
 
 from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
 from otmetka.audit.context import AuditContext
-from tenants.configuration import selectors, services
+from tenants.configuration import (
+    catalogue,
+    completeness,
+    regional_template,
+    selectors,
+    services,
+)
 from tenants.configuration.conversion import Converter
 from tenants.configuration.models import (
     AcademicYear,
     Conversion,
     ConversionRule,
     GradeValue,
+    GradingAssignment,
     GradingSystem,
     HolidayPeriod,
+    LocalAct,
     Notation,
+    Period,
+    RegulationVersion,
+    Room,
+    Subject,
     WorkType,
 )
 
 from .serializers import (
     AcademicYearCreateSerializer,
     AcademicYearSerializer,
+    AdoptSerializer,
     CalendarDaySerializer,
+    CatalogueAddSerializer,
+    CatalogueSubjectSerializer,
+    ChecklistSerializer,
     ConversionSerializer,
     ConversionWriteSerializer,
     ConvertRequestSerializer,
     GradeValueSerializer,
+    GradingAssignmentSerializer,
     GradingSystemCreateSerializer,
     GradingSystemSerializer,
     HolidaySerializer,
+    LocalActSerializer,
+    LocalActUploadSerializer,
     NotationSerializer,
     OrderSerializer,
+    PeriodLockSerializer,
     PeriodStructureSerializer,
     PeriodStructureWriteSerializer,
+    PublishSerializer,
+    RegulationSettingSerializer,
+    RegulationVersionSerializer,
+    RegulationVersionWriteSerializer,
+    ReopenSerializer,
+    RoomSerializer,
+    SubjectSerializer,
+    TemplateStateSerializer,
     WorkTypeSerializer,
 )
 
@@ -45,6 +79,7 @@ SETTINGS = {
     "GET": {Scope.SETTINGS_READ},
     "POST": {Scope.SETTINGS_WRITE},
     "PUT": {Scope.SETTINGS_WRITE},
+    "DELETE": {Scope.SETTINGS_WRITE},
 }
 
 
@@ -168,7 +203,7 @@ def _valid(serializer_class, request) -> dict:
     return serializer.validated_data
 
 
-# --- grading, conversion, work types, notations ---------------------------------------------
+# --- grading, conversion, work types, notations --------------------------------------------------
 
 
 class GradingSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
@@ -293,3 +328,381 @@ class NotationViewSet(mixins.ListModelMixin, _SettingsViewSet):
             is_enabled=serializer.validated_data.get("is_enabled", notation.is_enabled),
         )
         return Response(NotationSerializer(notation).data)
+
+
+# --- regulation settings (CFG-10) ----------------------------------------------------------------
+
+
+def _date_param(request, name: str):
+    raw = request.query_params.get(name)
+    if raw is None:
+        return timezone.localdate()
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise ValidationError({name: ["Дата в формате ГГГГ-ММ-ДД."]}) from None
+
+
+class RegulationViewSet(mixins.ListModelMixin, _SettingsViewSet):
+    """The regulation's settings (§C, X-01…X-17) in force on a day, and their versions."""
+
+    queryset = RegulationVersion.objects.order_by("effective_from", "pk")
+    serializer_class = RegulationVersionSerializer
+    pagination_class = None
+
+    @extend_schema(
+        parameters=[OpenApiParameter("on", OpenApiTypes.DATE)],
+        responses=RegulationSettingSerializer(many=True),
+    )
+    def list(self, request):
+        """Every setting: value in force, where it comes from, allowed range."""
+        self.base_queryset()
+        rows = selectors.regulation_table(_date_param(request, "on"))
+        return Response(RegulationSettingSerializer(rows, many=True).data)
+
+    @extend_schema(methods=["GET"], request=None, responses=RegulationVersionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=RegulationVersionWriteSerializer,
+        responses={201: RegulationVersionSerializer},
+    )
+    @action(detail=False, methods=["get", "post"])
+    def versions(self, request):
+        if request.method == "GET":
+            return Response(RegulationVersionSerializer(self.get_queryset(), many=True).data)
+        data = _valid(RegulationVersionWriteSerializer, request)
+        version = services.regulation_version_create(
+            ctx=self.ctx(),
+            effective_from=data["effective_from"],
+            order=services.Order(data["order_number"], data["order_date"]),
+            values=data["values"],
+            note=data["note"],
+        )
+        return Response(RegulationVersionSerializer(version).data, status=status.HTTP_201_CREATED)
+
+
+# --- period locks (CFG-12) -----------------------------------------------------------------------
+
+
+class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """Periods with their lock state; close an ended one, reopen with a reason (N-05)."""
+
+    queryset = Period.objects.select_related("structure__year").order_by(
+        "structure__year__start", "structure__grade_from", "start"
+    )
+    serializer_class = PeriodLockSerializer
+    pagination_class = None
+    action_scope_map = {"reopen": {Scope.PERIODS_REOPEN}}
+
+    @extend_schema(
+        parameters=[OpenApiParameter("year", int, description="by default the current year")]
+    )
+    def list(self, request):
+        queryset = self.get_queryset()
+        year = request.query_params.get("year")
+        if year is not None and not year.isdigit():
+            raise ValidationError({"year": ["Укажите номер учебного года."]})
+        queryset = (
+            queryset.filter(structure__year_id=int(year))
+            if year
+            else queryset.filter(structure__year__is_current=True)
+        )
+        return Response(PeriodLockSerializer(queryset, many=True).data)
+
+    @extend_schema(request=None, responses=PeriodLockSerializer)
+    @action(detail=True, methods=["post"])
+    def close(self, request, pk=None):
+        period = services.period_close(ctx=self.ctx(), period=self.get_object())
+        return Response(PeriodLockSerializer(self.get_queryset().get(pk=period.pk)).data)
+
+    @extend_schema(request=ReopenSerializer, responses=PeriodLockSerializer)
+    @action(detail=True, methods=["post"])
+    def reopen(self, request, pk=None):
+        data = _valid(ReopenSerializer, request)
+        period = services.period_reopen(
+            ctx=self.ctx(), period=self.get_object(), reason=data["reason"], hours=data["hours"]
+        )
+        return Response(PeriodLockSerializer(self.get_queryset().get(pk=period.pk)).data)
+
+
+# --- subjects and rooms (CFG-13) -----------------------------------------------------------------
+
+
+class SubjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """Subjects: federal (from the shipped ФБУП catalogue) and the school's own."""
+
+    queryset = Subject.objects.order_by("name")
+    serializer_class = SubjectSerializer
+    pagination_class = None
+
+    def _save(self, request, subject=None):
+        data = _valid(SubjectSerializer, request)
+        return services.subject_save(
+            ctx=self.ctx(),
+            data=services.SubjectInput(
+                name=data["name"],
+                kind=data["kind"],
+                short_name=data.get("short_name", ""),
+                federal_code=data.get("federal_code", ""),
+                area=data.get("area", ""),
+                is_active=data.get("is_active", True),
+            ),
+            subject=subject,
+        )
+
+    @extend_schema(request=SubjectSerializer, responses={201: SubjectSerializer})
+    def create(self, request):
+        return Response(SubjectSerializer(self._save(request)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=SubjectSerializer, responses=SubjectSerializer)
+    def update(self, request, pk=None):
+        return Response(SubjectSerializer(self._save(request, self.get_object())).data)
+
+    @extend_schema(request=None, responses=CatalogueSubjectSerializer(many=True))
+    @action(detail=False, methods=["get"])
+    def catalogue(self, request):
+        """The shipped catalogue of federal subjects, marking those the school has added."""
+        added = set(self.get_queryset().values_list("federal_code", flat=True))
+        rows = [
+            {
+                "code": s.code,
+                "name": s.name,
+                "short_name": s.short_name,
+                "area": s.area,
+                "grades": list(s.grades),
+                "added": s.code in added,
+            }
+            for s in catalogue.SUBJECTS
+        ]
+        return Response(CatalogueSubjectSerializer(rows, many=True).data)
+
+    @extend_schema(request=CatalogueAddSerializer, responses={201: SubjectSerializer(many=True)})
+    @action(detail=False, methods=["post"], url_path="from-catalogue")
+    def from_catalogue(self, request):
+        data = _valid(CatalogueAddSerializer, request)
+        added = services.subjects_add_from_catalogue(ctx=self.ctx(), codes=data["codes"])
+        return Response(SubjectSerializer(added, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class RoomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """Rooms (CFG-13)."""
+
+    queryset = Room.objects.order_by("number")
+    serializer_class = RoomSerializer
+    pagination_class = None
+
+    def _save(self, request, room=None):
+        data = _valid(RoomSerializer, request)
+        return services.room_save(
+            ctx=self.ctx(),
+            number=data["number"],
+            name=data.get("name", ""),
+            kind=data["kind"],
+            capacity=data.get("capacity"),
+            is_active=data.get("is_active", True),
+            room=room,
+        )
+
+    @extend_schema(request=RoomSerializer, responses={201: RoomSerializer})
+    def create(self, request):
+        return Response(RoomSerializer(self._save(request)).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=RoomSerializer, responses=RoomSerializer)
+    def update(self, request, pk=None):
+        return Response(RoomSerializer(self._save(request, self.get_object())).data)
+
+
+class GradingAssignmentViewSet(mixins.ListModelMixin, _SettingsViewSet):
+    """Which grading system a subject and/or grade range uses (CFG-06)."""
+
+    queryset = GradingAssignment.objects.order_by("subject_id", "grade_from")
+    serializer_class = GradingAssignmentSerializer
+    pagination_class = None
+
+    @extend_schema(
+        request=GradingAssignmentSerializer, responses={201: GradingAssignmentSerializer}
+    )
+    def create(self, request):
+        data = _valid(GradingAssignmentSerializer, request)
+        assignment = services.grading_assignment_save(ctx=self.ctx(), **data)
+        return Response(
+            GradingAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.grading_assignment_delete(ctx=self.ctx(), assignment=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("grade", int, required=True),
+            OpenApiParameter("subject", int),
+        ],
+        responses=GradingSystemSerializer,
+    )
+    @action(detail=False, methods=["get"])
+    def resolve(self, request):
+        """The scale a subject uses in a grade: the most specific assignment wins."""
+        self.base_queryset()
+        grade, subject_id = (
+            request.query_params.get("grade", ""),
+            request.query_params.get("subject", ""),
+        )
+        errors = {}
+        if not grade.isdigit() or not 1 <= int(grade) <= 11:
+            errors["grade"] = ["Укажите класс от 1 до 11."]
+        subject = None
+        if subject_id:
+            subject = Subject.objects.filter(
+                pk=int(subject_id) if subject_id.isdigit() else 0
+            ).first()
+            if subject is None:
+                errors["subject"] = ["Нет такого предмета."]
+        if errors:
+            raise ValidationError(errors)
+        system = selectors.grading_system_for(subject=subject, grade=int(grade))
+        return Response(
+            GradingSystemSerializer(GradingSystemViewSet.queryset.get(pk=system.pk)).data
+        )
+
+
+# --- local acts (CFG-11) -------------------------------------------------------------------------
+
+
+class LocalActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsViewSet):
+    """The school's local acts: upload (multipart), publish or withdraw, download."""
+
+    queryset = LocalAct.objects.order_by("-order_date", "-pk")
+    serializer_class = LocalActSerializer
+    pagination_class = None
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    @extend_schema(
+        request={"multipart/form-data": LocalActUploadSerializer},
+        responses={201: LocalActSerializer},
+    )
+    def create(self, request):
+        data = _valid(LocalActUploadSerializer, request)
+        upload = data["file"]
+        if upload.size > services.ACT_MAX_BYTES:
+            raise ValidationError({"file": ["Файл больше 20 МБ."]})
+        act = services.local_act_upload(
+            ctx=self.ctx(),
+            title=data["title"],
+            kind=data["kind"],
+            order=services.Order(data["order_number"], data["order_date"]),
+            is_public=data["is_public"],
+            file_name=upload.name,
+            data=upload.read(),
+        )
+        return Response(LocalActSerializer(act).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=PublishSerializer, responses=LocalActSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        data = _valid(PublishSerializer, request)
+        act = services.local_act_publish(
+            ctx=self.ctx(), act=self.get_object(), published=data["published"]
+        )
+        return Response(LocalActSerializer(act).data)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        return act_file_response(self.get_object())
+
+
+def act_file_response(act: LocalAct) -> HttpResponse:
+    from services.storage import get_storage
+
+    response = HttpResponse(get_storage().get(act.file_key), content_type=act.content_type)
+    response["Content-Disposition"] = content_disposition_header(False, act.file_name)
+    return response
+
+
+# --- setup completeness and the region's template ------------------------------------------------
+
+
+class SetupChecklistViewSet(_SettingsViewSet):
+    """Setup completeness (CFG-05) against `setup_deadline` (X-01)."""
+
+    queryset = AcademicYear.objects.none()
+    serializer_class = ChecklistSerializer
+    pagination_class = None
+
+    @extend_schema(responses=ChecklistSerializer)
+    def list(self, request):
+        self.base_queryset()
+        checklist = completeness.school_checklist(today=timezone.localdate())
+        return Response(
+            ChecklistSerializer(
+                {
+                    "deadline": checklist.deadline,
+                    "done": checklist.done,
+                    "total": len(checklist.items),
+                    "items": [
+                        {"code": item.code, "label": item.label, "state": state}
+                        for item, state in checklist.items
+                    ],
+                }
+            ).data
+        )
+
+
+class RegionalTemplateViewSet(_SettingsViewSet):
+    """The region's template (N-22): how the school differs from it; adopt a newer version."""
+
+    queryset = AcademicYear.objects.none()
+    serializer_class = TemplateStateSerializer
+    pagination_class = None
+
+    @extend_schema(responses=TemplateStateSerializer)
+    def list(self, request):
+        self.base_queryset()
+        return Response(TemplateStateSerializer(template_state()).data)
+
+    @extend_schema(request=AdoptSerializer, responses=TemplateStateSerializer)
+    @action(detail=False, methods=["post"])
+    def adopt(self, request):
+        from otmetka.region.models import RegionTemplate
+
+        self.base_queryset()
+        data = _valid(AdoptSerializer, request)
+        template = RegionTemplate.objects.filter(version=data["version"], is_published=True).first()
+        if template is None:
+            raise ValidationError(
+                {"version": ["Нет опубликованной версии шаблона с таким номером."]}
+            )
+        missing = [s for s in data["sections"] if s not in template.content]
+        if missing:
+            raise ValidationError(
+                {"sections": [f"В этой версии нет разделов: {', '.join(missing)}."]}
+            )
+        regional_template.template_apply(
+            ctx=self.ctx(),
+            version=template.version,
+            content=template.content,
+            sections=list(dict.fromkeys(data["sections"])),
+        )
+        return Response(TemplateStateSerializer(template_state()).data)
+
+
+def template_state() -> dict:
+    from otmetka.region.services import template_published
+
+    published = template_published()
+    adopted = selectors.template_adopted()
+    differences = (
+        regional_template.template_diff(published.content, today=timezone.localdate())
+        if published
+        else []
+    )
+    return {
+        "published_version": published.version if published else None,
+        "adopted_version": adopted.template_version if adopted else None,
+        "newer_available": bool(
+            published and (adopted is None or adopted.template_version < published.version)
+        ),
+        "differences": differences,
+    }

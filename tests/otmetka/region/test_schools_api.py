@@ -64,7 +64,7 @@ def test_ministry_officer_creates_a_school_with_its_admin(django_capture_on_comm
         ({"time_zone": "Mars/Olympus"}, "time_zone"),
         ({"municipality": 999999}, "municipality"),
         ({"short_name": ""}, "short_name"),
-        ({"admin": {}}, "admin"),
+        ({"admin": {}}, "admin.username"),
     ],
 )
 def test_bad_input_gets_400_with_field_messages(override, field):

@@ -1,7 +1,7 @@
 from django.conf import settings
 from rest_framework import serializers
 
-from otmetka.region.models import Municipality, School
+from otmetka.region.models import Municipality, RegionTemplate, School
 from otmetka.region.routing import school_url
 from otmetka.region.validators import (
     validate_inn,
@@ -107,3 +107,24 @@ class SchoolCreatedSerializer(serializers.Serializer):
 
     def get_base_domain(self, _obj) -> str:
         return settings.BASE_DOMAIN
+
+
+class RegionTemplateSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = RegionTemplate
+        fields = ["id", "version", "is_published", "content", "note", "created_at", "published_at"]
+        read_only_fields = fields
+
+
+class RegionTemplateWriteSerializer(serializers.Serializer):
+    content = serializers.DictField(
+        help_text="Sections: calendar, structures, grading, work_types, regulation."
+    )
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CompletenessTotalsSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField()
+    done = serializers.IntegerField()
+    not_done = serializers.IntegerField()

@@ -7,10 +7,14 @@ from otmetka.accounts.roles import Scope
 from otmetka.api.base import REGION, ScopedViewSet
 from otmetka.audit.context import AuditContext
 from otmetka.region import selectors, services
-from otmetka.region.models import Municipality, School
+from otmetka.region.choices import SchoolStatus
+from otmetka.region.models import Municipality, RegionTemplate, School
 
 from .serializers import (
+    CompletenessTotalsSerializer,
     MunicipalitySerializer,
+    RegionTemplateSerializer,
+    RegionTemplateWriteSerializer,
     SchoolCreatedSerializer,
     SchoolCreateSerializer,
     SchoolSerializer,
@@ -98,3 +102,63 @@ class SchoolViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedView
     def activate(self, request, pk=None):
         """Return a suspended or archived school to work."""
         return self._status_change(request, pk, services.school_activate)
+
+
+class RegionTemplateViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """The region's configuration template (N-22): versions, the draft, publishing."""
+
+    audience = REGION
+    scope_map = {"GET": {Scope.REGION_READ}, "POST": {Scope.TEMPLATES_WRITE}}
+    queryset = RegionTemplate.objects.order_by("-version")
+    serializer_class = RegionTemplateSerializer
+    pagination_class = None
+
+    def restrict(self, queryset, caller):
+        return queryset  # the template holds no personal data; every region role may read it
+
+    def _ctx(self) -> AuditContext:
+        return AuditContext.from_request(self.request, role=self.caller.primary_role)
+
+    @extend_schema(request=RegionTemplateWriteSerializer, responses={201: RegionTemplateSerializer})
+    def create(self, request):
+        """Save the draft: creates the next version or replaces the draft's content."""
+        serializer = RegionTemplateWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        self.base_queryset()
+        draft = services.template_draft_save(
+            ctx=self._ctx(),
+            content=serializer.validated_data["content"],
+            note=serializer.validated_data["note"],
+        )
+        return Response(RegionTemplateSerializer(draft).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=None, responses=RegionTemplateSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        template = services.template_publish(ctx=self._ctx(), template=self.get_object())
+        return Response(RegionTemplateSerializer(template).data)
+
+
+class SetupCompletenessViewSet(ScopedViewSet):
+    """Setup completeness across the caller's schools (CFG-05): counts only, no personal data."""
+
+    audience = REGION
+    scope_map = {"GET": {Scope.SCHOOLS_READ}}
+    queryset = School.objects.filter(status=SchoolStatus.ACTIVE).order_by("schema_name")
+    serializer_class = CompletenessTotalsSerializer
+    pagination_class = None
+
+    def restrict(self, queryset, caller):
+        return selectors.schools_restrict(queryset, caller)
+
+    @extend_schema(responses=CompletenessTotalsSerializer(many=True))
+    def list(self, request):
+        from tenants.configuration.completeness import region_totals
+
+        schemas = list(self.get_queryset().values_list("schema_name", flat=True))
+        totals = region_totals(schemas)
+        rows = [
+            {"code": t.item.code, "label": t.item.label, "done": t.done, "not_done": t.not_done}
+            for t in totals
+        ]
+        return Response(CompletenessTotalsSerializer(rows, many=True).data)

@@ -106,3 +106,13 @@ def school_client(school: School, *roles: str):
     if roles:
         client.force_login(school_user(school, *roles))
     return client
+
+
+def region_client(user=None):
+    """A test client on the region's host, signed in as `user` (anonymous without)."""
+    from django.test import Client
+
+    client = Client(HTTP_HOST="localhost")
+    if user is not None:
+        client.force_login(user)
+    return client

@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from tenants.configuration.urls import public_urlpatterns as public_acts
 from tenants.school import views as school
 from tenants.school.admin import school_admin_site
 
@@ -10,6 +11,8 @@ from .urls_common import api_common, common
 urlpatterns = [
     path("", school.home, name="home"),
     path("admin/", school_admin_site.urls),
+    path("settings/", include("tenants.configuration.urls")),
+    *public_acts,
     path("api/v1/", include([*api_common, path("", include("tenants.configuration.api.urls"))])),
     *common("otmetka.urls_school"),
 ]

@@ -34,6 +34,7 @@ def home(request):
             "caller": caller,
             "roles": [role_label(r) for r in sorted(caller.school_roles)],
             "can_admin": caller.has_any({Scope.SCHOOL_ADMIN}),
+            "can_settings": caller.has_any({Scope.SETTINGS_READ}),
             "region_url": public_url("/"),
         },
     )

@@ -46,7 +46,7 @@ def _flatten(detail) -> list[str]:
     return [str(detail)]
 
 
-def _fields(detail, prefix: str = "") -> dict:
+def field_messages(detail, prefix: str = "") -> dict:
     """Field messages under flat keys: `calendar.start`, `periods[1].end` — the same keys the
     services use, so a client and the pages place every message next to its input."""
     if isinstance(detail, dict):
@@ -55,13 +55,13 @@ def _fields(detail, prefix: str = "") -> dict:
             name = f"{prefix}.{key}" if prefix else str(key)
             if prefix and key == "non_field_errors":
                 name = prefix
-            out.update(_fields(value, name))
+            out.update(field_messages(value, name))
         return out
     if isinstance(detail, list) and any(isinstance(item, dict | list) for item in detail):
         out = {}
         for i, item in enumerate(detail):
             if item:
-                out.update(_fields(item, f"{prefix}[{i}]"))
+                out.update(field_messages(item, f"{prefix}[{i}]"))
         return out
     return {prefix or "non_field_errors": _flatten(detail)}
 
@@ -91,7 +91,7 @@ def exception_handler(exc, context):
         body = {
             "code": "invalid",
             "detail": "Проверьте введённые данные.",
-            "fields": _fields(exc.detail),
+            "fields": field_messages(exc.detail),
         }
     else:
         detail = exc.detail if isinstance(exc, exceptions.APIException) else str(exc)

@@ -4,6 +4,8 @@ from . import views
 
 app_name = "ministry"
 urlpatterns = [
+    path("templates/", views.templates, name="templates"),
+    path("setup/", views.setup_completeness, name="setup-completeness"),
     path("schools/", views.school_list, name="school-list"),
     path("schools/new/", views.school_create, name="school-create"),
     path(

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
+from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from otmetka.accounts.pages import scope_required
 from otmetka.accounts.roles import Scope
@@ -105,3 +106,77 @@ def school_status(request, pk: int, change: str):
     else:
         messages.success(request, done.format(school.short_name))
     return redirect("ministry:school-list")
+
+
+# --- the region's configuration template (N-22) and setup completeness (CFG-05) ----------------
+
+
+@scope_required(Scope.REGION_READ)
+@require_http_methods(["GET", "POST"])
+def templates(request):
+    """Versions of the template; the draft is edited as JSON with field messages per key."""
+    import json
+
+    from otmetka.region.models import RegionTemplate
+    from tenants.configuration.regional_template import SECTION_LABELS
+
+    versions = list(RegionTemplate.objects.order_by("-version"))
+    draft = next((t for t in versions if not t.is_published), None)
+    base = draft or next((t for t in versions if t.is_published), None)
+    can_write = request.caller.has_any({Scope.TEMPLATES_WRITE})
+    text = json.dumps(base.content if base else {}, ensure_ascii=False, indent=2)
+    note = draft.note if draft else ""
+    errors: dict = {}
+    if request.method == "POST":
+        if not can_write:
+            return render(request, "403.html", status=403)
+        ctx = AuditContext.from_request(request, role=request.caller.primary_role)
+        if request.POST.get("action") == "publish" and draft is not None:
+            services.template_publish(ctx=ctx, template=draft)
+            messages.success(request, f"Шаблон версии {draft.version} опубликован.")
+            return redirect("ministry:templates")
+        text, note = request.POST.get("content", ""), request.POST.get("note", "")
+        try:
+            content = json.loads(text)
+            if not isinstance(content, dict):
+                raise ValueError
+        except ValueError:
+            errors = {"content": ["Содержимое — объект JSON с разделами шаблона."]}
+        else:
+            try:
+                saved = services.template_draft_save(ctx=ctx, content=content, note=note)
+            except DRFValidationError as exc:
+                from otmetka.api.errors import field_messages
+
+                errors = field_messages(exc.detail)
+            else:
+                messages.success(request, f"Черновик версии {saved.version} сохранён.")
+                return redirect("ministry:templates")
+    return render(
+        request,
+        "ministry/templates.html",
+        {
+            "versions": versions,
+            "draft": draft,
+            "text": text,
+            "note": note,
+            "errors": errors,
+            "can_write": can_write,
+            "sections": SECTION_LABELS,
+        },
+        status=400 if errors else 200,
+    )
+
+
+@scope_required(Scope.SCHOOLS_READ)
+def setup_completeness(request):
+    """How many of the caller's schools have each setup item done: counts only."""
+    from tenants.configuration.completeness import region_totals
+
+    schools = selectors.school_list(caller=request.caller).filter(status=SchoolStatus.ACTIVE)
+    schemas = list(schools.values_list("schema_name", flat=True))
+    return render(
+        request,
+        "ministry/setup_completeness.html",
+        {"totals": region_totals(schemas), "schools": len(schemas)},
+    )

@@ -1,21 +1,22 @@
 """The ministry's pages: list, create, suspend/archive; the role-aware home page."""
 
 import pytest
-from django.test import Client
 
 from otmetka.accounts.roles import RegionRole, SchoolRole
 from otmetka.region.models import School
 from otmetka.region.validators import inn_with_checksum
-from tests.factories import MunicipalityFactory, region_user, school_create, school_user
+from tests.factories import (
+    MunicipalityFactory,
+    region_client,
+    region_user,
+    school_create,
+    school_user,
+)
 
 pytestmark = pytest.mark.django_db
 
 
-def page(user=None) -> Client:
-    client = Client(HTTP_HOST="localhost")
-    if user is not None:
-        client.force_login(user)
-    return client
+page = region_client
 
 
 def form(municipality, **overrides):

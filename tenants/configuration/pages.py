@@ -271,6 +271,11 @@ def grading(request):
                     messages.success(request, "Система оценивания назначена.")
                     return redirect("/settings/grading/")
                 failed = True
+            elif action == "make_default":
+                system = get_object_or_404(GradingSystem, pk=request.POST.get("system_id", 0))
+                services.grading_system_make_default(ctx=_ctx(request), system=system)
+                messages.success(request, f"Шкала по умолчанию: «{system.name}».")
+                return redirect("/settings/grading/")
             elif action == "unassign":
                 assignment = get_object_or_404(
                     GradingAssignment, pk=request.POST.get("assignment_id", 0)
@@ -404,10 +409,24 @@ def regulation_page(request):
         {
             "table": table,
             "form": form,
-            "versions": RegulationVersion.objects.order_by("-effective_from", "-pk"),
+            "versions": _versions_shown(
+                RegulationVersion.objects.order_by("-effective_from", "-pk")
+            ),
         },
         failed=failed,
     )
+
+
+def _versions_shown(versions):
+    from . import regulation
+
+    for version in versions:
+        version.shown = [
+            (regulation.BY_KEY[k].label, regulation.BY_KEY[k].display(v))
+            for k, v in version.values.items()
+            if k in regulation.BY_KEY
+        ]
+        yield version
 
 
 # --- subjects and rooms -----------------------------------------------------------------------

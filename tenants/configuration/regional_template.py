@@ -84,10 +84,51 @@ class _StructureSerializer(serializers.Serializer):
     periods = _PeriodSerializer(many=True, allow_empty=False)
 
 
-class _GradingSerializer(serializers.Serializer):
-    default_kind = serializers.ChoiceField(
-        choices=[c for c in GradingKind.choices if c[0] != GradingKind.CUSTOM]
+class _ValueSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=10)
+    label = serializers.CharField(max_length=50)
+    numeric = serializers.DecimalField(
+        max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
     )
+    passes = serializers.BooleanField()
+    counts_quality = serializers.BooleanField(default=False)
+
+
+class _SystemSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=100)
+    values = _ValueSerializer(many=True, allow_empty=False)
+
+    def validate(self, attrs):
+        errors = services.scale_errors(
+            "custom", [services.ValueInput(**v) for v in attrs["values"]]
+        )
+        if errors:
+            raise serializers.ValidationError(errors)
+        return attrs
+
+
+class _GradingSerializer(serializers.Serializer):
+    """The default scale: a preset kind, or the name of one of the template's own `systems`."""
+
+    default_kind = serializers.ChoiceField(
+        choices=[c for c in GradingKind.choices if c[0] != GradingKind.CUSTOM], required=False
+    )
+    default_name = serializers.CharField(max_length=100, required=False)
+    systems = _SystemSerializer(many=True, default=list)
+
+    def validate(self, attrs):
+        names = [s["name"] for s in attrs["systems"]]
+        if len({n.lower() for n in names}) != len(names):
+            raise serializers.ValidationError({"systems": ["Названия шкал повторяются."]})
+        if ("default_kind" in attrs) == ("default_name" in attrs):
+            raise serializers.ValidationError(
+                {"default_kind": ["Укажите шкалу по умолчанию: вид шкалы или название своей."]}
+            )
+        if "default_name" in attrs and attrs["default_name"] not in names:
+            raise serializers.ValidationError(
+                {"default_name": ["Такой шкалы нет среди шкал шаблона."]}
+            )
+        return attrs
 
 
 class _WorkTypeSerializer(serializers.Serializer):
@@ -220,12 +261,7 @@ def template_apply(
     if "calendar" in sections or "structures" in sections:
         _apply_calendar(ctx, content, sections)
     if "grading" in sections:
-        kind = content["grading"]["default_kind"]
-        system = GradingSystem.objects.filter(kind=kind).order_by("pk").first()
-        if system is not None and not system.is_default:
-            GradingSystem.objects.filter(is_default=True).update(is_default=False)
-            system.is_default = True
-            system.save(update_fields=["is_default"])
+        _apply_grading(ctx, content["grading"])
     if "work_types" in sections:
         existing = {w.code: w for w in WorkType.objects.all()}
         for item in content["work_types"]:
@@ -248,6 +284,34 @@ def template_apply(
         new={"version": version, "sections": sections},
     )
     return adoption
+
+
+def _apply_grading(ctx: AuditContext, grading: dict) -> None:
+    """Add the template's scales the school lacks (by name), then set the default scale."""
+    present = {n.lower() for n in GradingSystem.objects.values_list("name", flat=True)}
+    for item in grading.get("systems", []):
+        if item["name"].lower() not in present:
+            services.grading_system_create(
+                ctx=ctx,
+                name=item["name"],
+                kind="custom",
+                values=[
+                    services.ValueInput(
+                        code=v["code"],
+                        label=v["label"],
+                        numeric=Decimal(v["numeric"]) if v.get("numeric") is not None else None,
+                        passes=v["passes"],
+                        counts_quality=v.get("counts_quality", False),
+                    )
+                    for v in item["values"]
+                ],
+            )
+    if grading.get("default_name"):
+        default = GradingSystem.objects.filter(name__iexact=grading["default_name"]).first()
+    else:
+        default = GradingSystem.objects.filter(kind=grading["default_kind"]).order_by("pk").first()
+    if default is not None:
+        services.grading_system_make_default(ctx=ctx, system=default)
 
 
 def _apply_calendar(ctx: AuditContext, content: dict, sections: list[str]) -> None:
@@ -368,16 +432,7 @@ def template_diff(content: dict, *, today: date) -> list[Difference]:
                 )
     grading = content.get("grading")
     if grading:
-        default = GradingSystem.objects.filter(is_default=True).first()
-        if default is None or default.kind != grading["default_kind"]:
-            out.append(
-                Difference(
-                    "grading",
-                    "Шкала по умолчанию",
-                    GradingKind(grading["default_kind"]).label,
-                    default.name if default else "нет",
-                )
-            )
+        out += _grading_diff(grading)
     if "work_types" in content:
         school_types = {w.code: w for w in WorkType.objects.all()}
         for item in content["work_types"]:
@@ -402,6 +457,36 @@ def template_diff(content: dict, *, today: date) -> list[Difference]:
                 out.append(
                     Difference("regulation", setting.label, _show(expected), _show(row.value))
                 )
+    return out
+
+
+def _grading_diff(grading: dict) -> list[Difference]:
+    out = []
+    systems = {
+        s.name.lower(): s for s in GradingSystem.objects.prefetch_related("values").order_by("pk")
+    }
+    for item in grading.get("systems", []):
+        mine = systems.get(item["name"].lower())
+        codes = ", ".join(v["code"] for v in item["values"])
+        if mine is None:
+            out.append(Difference("grading", item["name"], codes, "нет"))
+            continue
+        own = ", ".join(v.code for v in sorted(mine.values.all(), key=lambda v: v.position))
+        if own != codes:
+            out.append(Difference("grading", item["name"], codes, own))
+    default = next((s for s in systems.values() if s.is_default), None)
+    if grading.get("default_name"):
+        expected = grading["default_name"]
+        same = default is not None and default.name.lower() == expected.lower()
+    else:
+        expected = GradingKind(grading["default_kind"]).label
+        same = default is not None and default.kind == grading["default_kind"]
+    if not same:
+        out.append(
+            Difference(
+                "grading", "Шкала по умолчанию", expected, default.name if default else "нет"
+            )
+        )
     return out
 
 

@@ -53,6 +53,18 @@ class Setting:
         unit = f" {self.unit}" if self.unit else ""
         return f"от {self.minimum} до {self.maximum}{unit}"
 
+    def display(self, value: Any) -> str:
+        """The value as a person reads it: «да», «ежегодно», «5.09», «7 дн.»."""
+        if self.kind == BOOL:
+            return "да" if value else "нет"
+        if self.kind == CHOICE:
+            return dict(self.choices).get(value, str(value))
+        if self.kind == MONTH_DAY and isinstance(value, str) and MONTH_DAY_RE.match(value):
+            return _day_label(value)
+        if self.kind == TIME_RANGE and isinstance(value, str):
+            return value.replace("-", "–")
+        return f"{value} {self.unit}".strip()
+
     def check(self, value: Any) -> tuple[Any, str | None]:
         """The value in its canonical form, or an error naming the allowed range."""
         error = f"Допустимо {self.describe_range()}."

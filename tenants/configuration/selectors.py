@@ -101,6 +101,10 @@ class RegulationRow:
     template_value: Any
     version: RegulationVersion | None
 
+    @property
+    def display(self) -> str:
+        return self.setting.display(self.value)
+
 
 def regulation_table(on: date) -> list[RegulationRow]:
     """Every setting with its value in force on `on` and where it comes from. 2 queries."""

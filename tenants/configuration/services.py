@@ -279,11 +279,8 @@ class ValueInput:
     counts_quality: bool = False
 
 
-@transaction.atomic
-def grading_system_create(
-    *, ctx: AuditContext, name: str, kind: str, values: Sequence[ValueInput]
-) -> GradingSystem:
-    """A school-defined scale; `values` from the lowest to the highest."""
+def scale_errors(kind: str, values: Sequence[ValueInput]) -> dict[str, list[str]]:
+    """The rules of a scale (N-01), shared by the school and the region's template."""
     errors: dict[str, list[str]] = {}
     codes = [v.code.strip() for v in values]
     if kind != "no_marks" and not values:
@@ -297,8 +294,39 @@ def grading_system_create(
         )
     if values and not any(v.passes for v in values):
         errors.setdefault("values", []).append("Хотя бы одно значение должно быть положительным.")
+    return errors
+
+
+@transaction.atomic
+def grading_system_make_default(*, ctx: AuditContext, system: GradingSystem) -> GradingSystem:
+    """The scale used wherever no assignment says otherwise (CFG-06)."""
+    old = GradingSystem.objects.filter(is_default=True).first()
+    if old is not None and old.pk == system.pk:
+        return system
+    GradingSystem.objects.filter(is_default=True).update(is_default=False)
+    system.is_default = True
+    system.save(update_fields=["is_default"])
+    school_audit_append(
+        ctx=ctx,
+        action="grading_system.make_default",
+        obj=system,
+        old={"default": old.name if old else None},
+        new={"default": system.name},
+    )
+    return system
+
+
+@transaction.atomic
+def grading_system_create(
+    *, ctx: AuditContext, name: str, kind: str, values: Sequence[ValueInput]
+) -> GradingSystem:
+    """A school-defined scale; `values` from the lowest to the highest."""
+    errors = scale_errors(kind, values)
+    if GradingSystem.objects.filter(name__iexact=name.strip()).exists():
+        errors.setdefault("name", []).append("Шкала с таким названием уже есть.")
     if errors:
         raise ValidationError(errors)
+    codes = [v.code.strip() for v in values]
     system = GradingSystem(name=name.strip(), kind=kind)
     system.full_clean()
     system.save()

@@ -52,7 +52,10 @@ def field_messages(detail, prefix: str = "") -> dict:
     if isinstance(detail, dict):
         out: dict[str, list[str]] = {}
         for key, value in detail.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
+            if isinstance(key, int):  # DRF reports rows of a list by index
+                name = f"{prefix}[{key}]"
+            else:
+                name = f"{prefix}.{key}" if prefix else str(key)
             if prefix and key == "non_field_errors":
                 name = prefix
             out.update(field_messages(value, name))

@@ -229,6 +229,13 @@ class GradingSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Se
             status=status.HTTP_201_CREATED,
         )
 
+    @extend_schema(request=None, responses=GradingSystemSerializer)
+    @action(detail=True, methods=["post"], url_path="make-default")
+    def make_default(self, request, pk=None):
+        """The scale used wherever no assignment says otherwise."""
+        system = services.grading_system_make_default(ctx=self.ctx(), system=self.get_object())
+        return Response(GradingSystemSerializer(self.base_queryset().get(pk=system.pk)).data)
+
 
 class ConversionViewSet(mixins.ListModelMixin, _SettingsViewSet):
     """Conversions between grading systems (CFG-07); POST replaces source → target."""

@@ -86,7 +86,7 @@ def test_a_structure_error_lands_on_its_row(school_a):
 def test_regulation_page_refuses_out_of_range_with_the_range(school_a):
     client = school_client(school_a, SchoolRole.DIRECTOR)
     page = client.get("/settings/regulation/").content.decode()
-    assert "от 0 до 30 дн." in page
+    assert "от 0 до 30 дн." in page and "ежегодно" in page
     response = client.post(
         "/settings/regulation/",
         {

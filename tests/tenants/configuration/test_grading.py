@@ -278,3 +278,14 @@ def test_bad_grading_input_gives_field_messages(school_a):
     assert any(key.startswith("values") for key in no_passes.json()["fields"])
     with schema_context(school_a.schema_name):
         assert not GradingSystem.objects.filter(name="X").exists()
+
+
+def test_the_default_scale_changes_through_the_api_and_is_audited(school_a):
+    client = school_client(school_a, SchoolRole.DIRECTOR)
+    systems = {s["kind"]: s for s in client.get("/api/v1/grading-systems/").json()}
+    response = client.post(f"/api/v1/grading-systems/{systems['ten_point']['id']}/make-default/")
+    assert response.status_code == 200 and response.json()["is_default"]
+    with schema_context(school_a.schema_name):
+        assert GradingSystem.objects.get(is_default=True).kind == "ten_point"
+        record = AuditRecord.objects.get(action="grading_system.make_default")
+        assert record.old == {"default": "Пятибалльная"}

@@ -206,3 +206,49 @@ def test_ministry_template_api(schools):
     assert school_director.get("/api/v1/region-templates/").status_code == 404
     anonymous = Client(HTTP_HOST="localhost")
     assert anonymous.get("/api/v1/region-templates/").status_code in (401, 403)
+
+
+LEVELS = {
+    "name": "Уровни освоения",
+    "values": [
+        {"code": "Н", "label": "низкий", "passes": False},
+        {"code": "Б", "label": "базовый", "passes": True},
+        {"code": "П", "label": "повышенный", "passes": True, "counts_quality": True},
+    ],
+}
+
+
+def test_a_template_publishes_its_own_scale_as_the_default(school_a):
+    _publish({"grading": {"systems": [LEVELS], "default_name": "Уровни освоения"}})
+    created = school_create("tpl-scale")
+    with schema_context(created.schema_name):
+        default = GradingSystem.objects.get(is_default=True)
+        assert default.name == "Уровни освоения"
+        assert [v.code for v in default.values.order_by("position")] == ["Н", "Б", "П"]
+        content = region_services.template_published().content
+        assert regional_template.template_diff(content, today=date(2026, 11, 23)) == []
+        services.grading_system_make_default(
+            ctx=CTX, system=GradingSystem.objects.get(kind="five_point")
+        )
+        diff = regional_template.template_diff(content, today=date(2026, 11, 23))
+        assert [(d.item, d.template, d.school) for d in diff] == [
+            ("Шкала по умолчанию", "Уровни освоения", "Пятибалльная")
+        ]
+
+
+@pytest.mark.parametrize(
+    ("grading", "field"),
+    [
+        ({"systems": [{**LEVELS, "values": [{**v, "passes": False} for v in LEVELS["values"]]}],
+          "default_kind": "five_point"}, "grading.systems[0].values"),
+        ({"systems": [LEVELS], "default_name": "Другая"}, "grading.default_name"),
+        ({"systems": [LEVELS, LEVELS], "default_kind": "five_point"}, "grading.systems"),
+        ({"systems": []}, "grading.default_kind"),
+    ],
+)  # fmt: skip
+def test_template_scale_rules(grading, field):
+    with pytest.raises(DRFValidationError) as error:
+        regional_template.content_clean({"grading": grading})
+    from otmetka.api.errors import field_messages
+
+    assert field in field_messages(error.value.detail), error.value.detail

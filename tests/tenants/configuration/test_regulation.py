@@ -178,3 +178,17 @@ def test_regulation_api(school_a):
     assert bad.status_code == 400
     assert "от 3 до 14" in bad.json()["fields"]["values.period_mark_window_open_days"][0]
     assert client.get("/api/v1/regulation/?on=tomorrow").status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "shown"),
+    [
+        ("teacher_lock_on_period_marks", True, "да"),
+        ("journal_print_policy", "per_period", "по периодам"),
+        ("setup_deadline", "09-05", "5.09"),
+        ("period_auto_close_days_after_end", 5, "5 дн."),
+        ("maintenance_window", "02:00-06:00", "02:00–06:00"),
+    ],
+)
+def test_values_are_shown_as_people_read_them(key, value, shown):
+    assert regulation.BY_KEY[key].display(value) == shown

@@ -28,6 +28,7 @@ from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 
 from . import regulation, selectors, services
+from .api.serializers import GradeValueInputSerializer
 from .choices import FormOfControl, GradingKind, HolidayKind, PeriodKind
 from .models import (
     AcademicYear,
@@ -84,19 +85,9 @@ class _StructureSerializer(serializers.Serializer):
     periods = _PeriodSerializer(many=True, allow_empty=False)
 
 
-class _ValueSerializer(serializers.Serializer):
-    code = serializers.CharField(max_length=10)
-    label = serializers.CharField(max_length=50)
-    numeric = serializers.DecimalField(
-        max_digits=6, decimal_places=2, required=False, allow_null=True, default=None
-    )
-    passes = serializers.BooleanField()
-    counts_quality = serializers.BooleanField(default=False)
-
-
 class _SystemSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=100)
-    values = _ValueSerializer(many=True, allow_empty=False)
+    values = GradeValueInputSerializer(many=True, allow_empty=False)
 
     def validate(self, attrs):
         errors = services.scale_errors(

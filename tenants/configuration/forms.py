@@ -193,3 +193,47 @@ def place_errors(error: ValidationError, form: forms.Form, *formsets) -> None:
             form.add_error(key, messages)
         else:
             form.add_error(None, messages)
+
+
+RANGE_RE = re.compile(r"^(\d+(?:[.,]\d+)?)\s*[-–]\s*(\d+(?:[.,]\d+)?)$")
+
+
+class ConversionForm(forms.Form):
+    """A conversion table as lines: «4 → 3» (a value) or «70–84 → 4» (a numeric range)."""
+
+    source = forms.TypedChoiceField(label="Из шкалы", coerce=int)
+    target = forms.TypedChoiceField(label="В шкалу", coerce=int)
+    rules = forms.CharField(
+        label="Правила, по одному в строке",
+        widget=forms.Textarea(attrs={"rows": 6, "placeholder": "1–3 → 2\n4–5 → 3"}),
+        help_text="«значение → значение» или «от–до → значение».",
+    )
+
+    def __init__(self, *args, systems, **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [(s.pk, s.name) for s in systems]
+        self.fields["source"].choices = choices
+        self.fields["target"].choices = choices
+
+    def clean_rules(self):
+        from .services import RuleInput
+
+        rules, errors = [], []
+        lines = [line.strip() for line in self.cleaned_data["rules"].splitlines()]
+        for number, line in enumerate((line for line in lines if line), start=1):
+            parts = re.split(r"\s*(?:→|->|=)\s*", line)
+            if len(parts) != 2 or not all(parts):
+                errors.append(f"Строка {number}: нужно «значение → значение».")
+                continue
+            left, target = parts
+            match = RANGE_RE.match(left)
+            if match:
+                low, high = (Decimal(g.replace(",", ".")) for g in match.groups())
+                rules.append(RuleInput(target_code=target, minimum=low, maximum=high))
+            else:
+                rules.append(RuleInput(target_code=target, source_code=left))
+        if errors:
+            raise ValidationError(errors)
+        if not rules:
+            raise ValidationError("Добавьте хотя бы одно правило.")
+        return rules

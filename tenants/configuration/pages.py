@@ -7,6 +7,7 @@ Reading needs `settings:read`; every POST needs `settings:write` (reopening a pe
 from __future__ import annotations
 
 import functools
+import re
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -30,6 +31,7 @@ from .models import (
     GradeValue,
     GradingAssignment,
     GradingSystem,
+    HolidayPeriod,
     LocalAct,
     Notation,
     Period,
@@ -120,6 +122,14 @@ def year(request):
                     messages.success(request, "Каникулы добавлены.")
                     return redirect(f"/settings/year/?year={current.pk}")
                 failed = True
+            elif action == "holiday_delete":
+                holiday = get_object_or_404(HolidayPeriod, pk=request.POST.get("holiday_id", 0))
+                try:
+                    services.holiday_delete(ctx=_ctx(request), holiday=holiday)
+                    messages.success(request, f"Каникулы «{holiday.name}» удалены.")
+                except ValidationError as error:
+                    messages.error(request, " ".join(error.messages))
+                return redirect(f"/settings/year/?year={holiday.year_id}")
             elif action == "make_current":
                 target = get_object_or_404(AcademicYear, pk=request.POST.get("year_id", 0))
                 services.academic_year_make_current(ctx=_ctx(request), year=target)
@@ -251,6 +261,7 @@ def grading(request):
     subjects = list(Subject.objects.filter(is_active=True).order_by("name"))
     assignment_form = forms.AssignmentForm(systems=systems, subjects=subjects, prefix="assign")
     work_type_form = forms.WorkTypeForm(prefix="wt")
+    conversion_form = forms.ConversionForm(systems=systems, prefix="conv")
     failed = False
     if request.method == "POST":
         action = request.POST.get("action")
@@ -270,6 +281,30 @@ def grading(request):
                     )
                     messages.success(request, "Система оценивания назначена.")
                     return redirect("/settings/grading/")
+                failed = True
+            elif action == "conversion":
+                conversion_form = forms.ConversionForm(request.POST, systems=systems, prefix="conv")
+                if conversion_form.is_valid():
+                    d = conversion_form.cleaned_data
+                    by_pk = {s.pk: s for s in systems}
+                    try:
+                        services.conversion_save(
+                            ctx=_ctx(request),
+                            source=by_pk[d["source"]],
+                            target=by_pk[d["target"]],
+                            rules=d["rules"],
+                        )
+                    except ValidationError as error:
+                        for key, msgs in error.message_dict.items():
+                            row = re.match(r"rules\[(\d+)\]", key)
+                            prefix = f"Строка {int(row.group(1)) + 1}: " if row else ""
+                            conversion_form.add_error(
+                                "rules" if key.startswith("rules") else None,
+                                [prefix + m for m in msgs],
+                            )
+                    else:
+                        messages.success(request, "Перевод отметок сохранён.")
+                        return redirect("/settings/grading/")
                 failed = True
             elif action == "make_default":
                 system = get_object_or_404(GradingSystem, pk=request.POST.get("system_id", 0))
@@ -326,6 +361,7 @@ def grading(request):
             "notations": Notation.objects.order_by("code"),
             "assignment_form": assignment_form,
             "work_type_form": work_type_form,
+            "conversion_form": conversion_form,
         },
         failed=failed,
     )

@@ -267,6 +267,40 @@ def holiday_create(
     return holiday
 
 
+@transaction.atomic
+def holiday_delete(*, ctx: AuditContext, holiday: HolidayPeriod) -> None:
+    """Remove holidays, unless that leaves a gap between periods of a structure."""
+    others = [
+        Span(h.start, h.end, h.name)
+        for h in HolidayPeriod.objects.filter(year_id=holiday.year_id).exclude(pk=holiday.pk)
+    ]
+    structures = PeriodStructure.objects.filter(
+        year_id=holiday.year_id, grade_from__lte=holiday.grade_to, grade_to__gte=holiday.grade_from
+    ).prefetch_related("periods")
+    year = holiday.year
+    for structure in structures:
+        errors = periods_errors(
+            [Span(p.start, p.end, p.name) for p in structure.periods.all()],
+            year_start=year.start,
+            year_end=year.end,
+            holidays=others,
+        )
+        if errors:
+            raise ValidationError(
+                {
+                    "holiday": f"Без этих каникул в структуре «{structure.name}» между периодами "
+                    "остаётся разрыв. Сначала измените периоды."
+                }
+            )
+    school_audit_append(
+        ctx=ctx,
+        action="holiday.delete",
+        obj=holiday,
+        old={"name": holiday.name, "start": holiday.start, "end": holiday.end},
+    )
+    holiday.delete()
+
+
 # --- grading, conversion, work types, notations (CFG-06…09) --------------------------------------
 
 

@@ -196,6 +196,11 @@ class HolidayViewSet(mixins.ListModelMixin, _SettingsViewSet):
         holiday = services.holiday_create(ctx=self.ctx(), **data)
         return Response(HolidaySerializer(holiday).data, status=status.HTTP_201_CREATED)
 
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.holiday_delete(ctx=self.ctx(), holiday=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
 
 def _valid(serializer_class, request) -> dict:
     serializer = serializer_class(data=request.data)

@@ -122,3 +122,59 @@ def test_acts_upload_and_the_public_list(school_a, s3_storage):
     client.post("/settings/acts/", {"action": "publish", "act_id": act.pk})
     assert "Положение об ЭЖ" in anonymous.get("/acts/").content.decode()
     assert anonymous.get(f"/acts/{act.pk}/file/").content == b"%PDF-1.7 test"
+
+
+def test_conversion_editor_parses_lines_and_numbers_its_errors(school_a):
+    client = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    with schema_context(school_a.schema_name):
+        from tenants.configuration.models import Conversion, GradingSystem
+
+        five = GradingSystem.objects.get(kind="five_point").pk
+        pass_fail = GradingSystem.objects.get(kind="pass_fail").pk
+    body = {"action": "conversion", "conv-source": five, "conv-target": pass_fail}
+    bad = client.post("/settings/grading/", {**body, "conv-rules": "1–3 → незач\n4 → отл"})
+    assert bad.status_code == 400
+    assert "Строка 2: В шкале «Зачёт / незачёт» нет «отл»." in bad.content.decode()
+    garbled = client.post("/settings/grading/", {**body, "conv-rules": "что-то"})
+    assert "Строка 1: нужно" in garbled.content.decode()
+    good = client.post(
+        "/settings/grading/", {**body, "conv-rules": "1–3 → незач\n4 → зач\n5 -> зач"}
+    )
+    assert good.status_code == 302
+    with schema_context(school_a.schema_name):
+        rules = Conversion.objects.get(source_id=five, target_id=pass_fail).rules.count()
+    assert rules == 3
+
+
+def test_holidays_that_cover_a_gap_between_periods_stay(school_a):
+    from django.core.exceptions import ValidationError
+
+    from otmetka.audit.context import AuditContext
+    from tenants.configuration import services
+    from tenants.configuration.models import HolidayPeriod
+    from tests.tenants.configuration.test_year_and_periods import QUARTERS
+
+    ctx = AuditContext(actor_id=1, actor_role="school_admin", source="api")
+    with schema_context(school_a.schema_name):
+        year = make_year()
+        with_holidays(year)
+        extra = services.holiday_create(
+            ctx=ctx,
+            year=year,
+            kind="extra",
+            name="Доп.",
+            start=QUARTERS[0].start,
+            end=QUARTERS[0].start,
+        )
+        services.period_structure_save(
+            ctx=ctx, year=year, name="Ч", grade_from=1, grade_to=9, periods=QUARTERS
+        )
+        autumn = HolidayPeriod.objects.get(kind="autumn")
+        with pytest.raises(ValidationError) as error:
+            services.holiday_delete(ctx=ctx, holiday=autumn)
+        assert "разрыв" in error.value.message_dict["holiday"][0]
+        services.holiday_delete(ctx=ctx, holiday=extra)
+        assert HolidayPeriod.objects.count() == 3
+    client = school_client(school_a, SchoolRole.DIRECTOR)
+    refused = client.delete(f"/api/v1/holidays/{autumn.pk}/")
+    assert refused.status_code == 400 and "holiday" in refused.json()["fields"]

@@ -13,7 +13,16 @@ urlpatterns = [
     path("admin/", school_admin_site.urls),
     path("settings/", include("tenants.configuration.urls")),
     *public_acts,
-    path("api/v1/", include([*api_common, path("", include("tenants.configuration.api.urls"))])),
+    path(
+        "api/v1/",
+        include(
+            [
+                *api_common,
+                path("", include("tenants.configuration.api.urls")),
+                path("", include("tenants.people.api.urls")),
+            ]
+        ),
+    ),
     *common("otmetka.urls_school"),
 ]
 

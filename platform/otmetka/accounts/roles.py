@@ -47,6 +47,10 @@ class Scope:
     JOURNAL_READ = "journal:read"
     JOURNAL_WRITE = "journal:write"
     DIARY_READ = "diary:read"
+    PEOPLE_READ = "people:read"  # every person of the school (director, deputies, admin, clerk)
+    PEOPLE_WRITE = "people:write"  # enrol, edit, move, import
+    CLASS_READ = "class:read"  # the students one teaches or leads (PPL-03, PPL-04)
+    CLASS_WRITE = "class:write"  # a class teacher: own class's lists and personal data
     TEMPLATES_WRITE = "templates:write"  # the region's configuration template (N-22)
 
 
@@ -67,16 +71,18 @@ REGION_ROLE_SCOPES: dict[str, frozenset[str]] = {
 }
 
 _STAFF = frozenset({Scope.SCHOOL_READ, Scope.SETTINGS_READ})
-_SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE}
+_PEOPLE = frozenset({Scope.PEOPLE_READ, Scope.PEOPLE_WRITE})
+_SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE} | _PEOPLE
 
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
     SchoolRole.DIRECTOR: _SETTINGS_ADMIN
     | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
     SchoolRole.DEPUTY: _SETTINGS_ADMIN | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
     SchoolRole.SCHOOL_ADMIN: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN},
-    SchoolRole.RECORDS_CLERK: _STAFF,
-    SchoolRole.SUBJECT_TEACHER: _STAFF | {Scope.JOURNAL_READ, Scope.JOURNAL_WRITE},
-    SchoolRole.CLASS_TEACHER: _STAFF | {Scope.JOURNAL_READ},
+    SchoolRole.RECORDS_CLERK: _STAFF | _PEOPLE,
+    SchoolRole.SUBJECT_TEACHER: _STAFF
+    | {Scope.JOURNAL_READ, Scope.JOURNAL_WRITE, Scope.CLASS_READ},
+    SchoolRole.CLASS_TEACHER: _STAFF | {Scope.JOURNAL_READ, Scope.CLASS_READ, Scope.CLASS_WRITE},
     SchoolRole.STUDENT: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
     SchoolRole.GUARDIAN: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
 }

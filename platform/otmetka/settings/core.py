@@ -47,6 +47,7 @@ TENANT_APPS = [
     "tenants.school",
     "tenants.audit",
     "tenants.configuration",
+    "tenants.people",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

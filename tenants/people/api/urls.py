@@ -1,0 +1,21 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import (
+    GroupViewSet,
+    GuardianViewSet,
+    MovementViewSet,
+    SchoolClassViewSet,
+    StaffViewSet,
+    StudentViewSet,
+    TeachingViewSet,
+)
+
+router = SimpleRouter()
+router.register("staff", StaffViewSet, basename="staff")
+router.register("students", StudentViewSet, basename="student")
+router.register("guardians", GuardianViewSet, basename="guardian")
+router.register("classes", SchoolClassViewSet, basename="class")
+router.register("groups", GroupViewSet, basename="group")
+router.register("teaching", TeachingViewSet, basename="teaching")
+router.register("movements", MovementViewSet, basename="movement")
+urlpatterns = router.urls

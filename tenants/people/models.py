@@ -300,3 +300,29 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.what} ({self.count})"
+
+
+class ImportJob(models.Model):
+    """An import run in the background (INT-02): its file in object storage, progress, report."""
+
+    kind = models.CharField("данные", max_length=16)
+    file_name = models.CharField("файл", max_length=200)
+    file_key = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    dry_run = models.BooleanField("только проверка", default=True)
+    params = models.JSONField(default=dict)
+    status = models.CharField("состояние", max_length=10, default="queued")
+    report = models.JSONField(null=True, blank=True)
+    error = models.CharField(max_length=500, blank=True)
+    created_by = models.BigIntegerField(null=True)
+    created_role = models.CharField(max_length=32, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "импорт"
+        verbose_name_plural = "импорты"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind}: {self.file_name} ({self.status})"

@@ -66,7 +66,7 @@ class DeactivateSerializer(serializers.Serializer):
     contract_end = serializers.DateField()
 
 
-# --- students and guardians ---------------------------------------------------------------------
+# --- students and guardians
 
 
 class GuardianBriefSerializer(serializers.Serializer):
@@ -167,7 +167,7 @@ class LeaveSerializer(OrderFieldsSerializer):
     )
 
 
-# --- classes, groups, teaching, movements -------------------------------------------------------
+# --- classes, groups, teaching, movements
 
 
 class SchoolClassSerializer(serializers.ModelSerializer):
@@ -267,3 +267,36 @@ class PromotionResultSerializer(serializers.Serializer):
     promoted = serializers.IntegerField()
     graduated = serializers.IntegerField()
     classes_created = serializers.ListField(child=serializers.CharField())
+
+
+# --- import and export
+
+
+class ImportStartSerializer(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=["students", "staff", "classes"])
+    file = serializers.FileField(max_length=200)
+    dry_run = serializers.BooleanField(default=True)
+    date = serializers.DateField(required=False, allow_null=True, default=None)
+    order_number = serializers.CharField(
+        max_length=50, required=False, allow_blank=True, default=""
+    )
+    order_date = serializers.DateField(required=False, allow_null=True, default=None)
+    create_classes = serializers.BooleanField(default=False)
+
+    def validate(self, attrs):
+        if attrs["order_number"] and attrs["order_date"] is None:
+            raise serializers.ValidationError({"order_date": ["Укажите дату приказа."]})
+        return attrs
+
+
+class ImportJobSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    kind = serializers.CharField()
+    file_name = serializers.CharField()
+    dry_run = serializers.BooleanField()
+    status = serializers.CharField()
+    progress = serializers.DictField()
+    report = serializers.JSONField(allow_null=True)
+    error = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    finished_at = serializers.DateTimeField(allow_null=True)

@@ -1,8 +1,10 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    ExportViewSet,
     GroupViewSet,
     GuardianViewSet,
+    ImportViewSet,
     MovementViewSet,
     SchoolClassViewSet,
     StaffViewSet,
@@ -18,4 +20,6 @@ router.register("classes", SchoolClassViewSet, basename="class")
 router.register("groups", GroupViewSet, basename="group")
 router.register("teaching", TeachingViewSet, basename="teaching")
 router.register("movements", MovementViewSet, basename="movement")
+router.register("imports", ImportViewSet, basename="import")
+router.register("exports", ExportViewSet, basename="export")
 urlpatterns = router.urls

@@ -2,22 +2,27 @@
 personal data are logged (PDN-06)."""
 
 from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse
 from django.utils import timezone
-from drf_spectacular.utils import extend_schema
+from django.utils.http import content_disposition_header
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
 from otmetka.audit.context import AuditContext
 from tenants.configuration.services import Order
-from tenants.people import selectors, services
+from tenants.people import imports, selectors, services
 from tenants.people.models import (
     Group,
     Guardian,
     GuardianLink,
+    ImportJob,
     Movement,
     SchoolClass,
     Staff,
@@ -32,6 +37,8 @@ from .serializers import (
     GroupWriteSerializer,
     GuardianLinkSerializer,
     GuardianSerializer,
+    ImportJobSerializer,
+    ImportStartSerializer,
     JoinSerializer,
     LeaveSerializer,
     MemberSerializer,
@@ -421,3 +428,114 @@ class MovementViewSet(mixins.ListModelMixin, _PeopleViewSet):
             keep_back=[s.pk for s in data["keep_back"]],
         )
         return Response(PromotionResultSerializer(result.as_dict()).data)
+
+
+# --- import and export (INT-02)
+
+
+def job_data(job) -> dict:
+    from tenants.people.jobs import progress_of
+
+    return {
+        "id": job.pk,
+        "kind": job.kind,
+        "file_name": job.file_name,
+        "dry_run": job.dry_run,
+        "status": job.status,
+        "progress": progress_of(job),
+        "report": job.report,
+        "error": job.error,
+        "created_at": job.created_at,
+        "finished_at": job.finished_at,
+    }
+
+
+class ImportViewSet(mixins.RetrieveModelMixin, _PeopleViewSet):
+    """Imports: POST a file (a dry run by default) → a job; GET it for progress and the report."""
+
+    scope_map = {"GET": WRITE, "POST": WRITE}
+    queryset = ImportJob.objects.order_by("-created_at")
+    serializer_class = ImportJobSerializer
+    parser_classes = [MultiPartParser, FormParser, JSONParser]
+
+    def restrict(self, queryset, caller):
+        return queryset
+
+    def list(self, request):
+        return Response(
+            ImportJobSerializer([job_data(j) for j in self.get_queryset()[:50]], many=True).data
+        )
+
+    def retrieve(self, request, pk=None):
+        return Response(ImportJobSerializer(job_data(self.get_object())).data)
+
+    @extend_schema(
+        request={"multipart/form-data": ImportStartSerializer},
+        responses={202: ImportJobSerializer},
+    )
+    def create(self, request):
+        from tenants.people.jobs import ImportParams, import_job_start
+
+        self.base_queryset()
+        data = _valid(ImportStartSerializer, request)
+        upload = data["file"]
+        if upload.size > imports.MAX_BYTES:
+            raise ValidationError({"file": ["Файл больше 20 МБ."]})
+        job = import_job_start(
+            ctx=self.ctx(),
+            params=ImportParams(
+                kind=data["kind"],
+                dry_run=data["dry_run"],
+                date_from=data["date"],
+                order_number=data["order_number"],
+                order_date=data["order_date"],
+                create_classes=data["create_classes"],
+            ),
+            file_name=upload.name,
+            data=upload.read(),
+        )
+        job.refresh_from_db()
+        return Response(ImportJobSerializer(job_data(job)).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, required=True)],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    @action(detail=False, methods=["get"])
+    def template(self, request):
+        """An empty CSV template of a data set."""
+        self.base_queryset()
+        kind = request.query_params.get("kind", "")
+        if kind not in imports.TEMPLATES:
+            raise ValidationError({"kind": ["students, staff или classes."]})
+        return _csv_response(imports.template_csv(kind), f"shablon-{kind}.csv")
+
+
+class ExportViewSet(_PeopleViewSet):
+    """Export of the data sets in the import's columns; every export is logged (PDN-06)."""
+
+    scope_map = {"GET": READ}
+    queryset = Student.objects.none()
+    serializer_class = ImportJobSerializer
+
+    def restrict(self, queryset, caller):
+        return queryset
+
+    @extend_schema(
+        parameters=[OpenApiParameter("kind", str, required=True)],
+        responses={(200, "text/csv"): OpenApiTypes.BINARY},
+    )
+    def list(self, request):
+        self.base_queryset()
+        kind = request.query_params.get("kind", "")
+        if kind not in imports.TEMPLATES:
+            raise ValidationError({"kind": ["students, staff или classes."]})
+        rows = list(imports.export_rows(kind, selectors.student_list(self.caller)))
+        self.logged(f"{kind}.export", rows[1:])
+        return _csv_response(imports.export_csv(rows), f"{kind}.csv")
+
+
+def _csv_response(content: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(content, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response

@@ -20,28 +20,6 @@ from datetime import date, timedelta
 
 from _setup import create_school, drop, log, prepare, verdict
 
-LAST = [
-    "Иванов",
-    "Петров",
-    "Сидоров",
-    "Кузнецов",
-    "Смирнов",
-    "Попов",
-    "Васильев",
-    "Соколов",
-    "Михайлов",
-    "Новиков",
-    "Фёдоров",
-    "Морозов",
-    "Волков",
-    "Алексеев",
-    "Лебедев",
-    "Семёнов",
-]
-FIRST_M = ["Александр", "Максим", "Иван", "Артём", "Дмитрий", "Никита", "Михаил", "Егор"]
-FIRST_F = ["Анна", "Мария", "Елена", "Ольга", "Наталья", "Татьяна", "Ирина", "Светлана"]
-PATRONYMIC = ["Сергеевич", "Андреевич", "Алексеевич", "Игоревич", "Олегович", "Павлович"]
-
 
 def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
@@ -50,6 +28,7 @@ def peak_mb() -> float:
 def make_xlsx(students: int, guardians: int) -> bytes:
     from openpyxl import Workbook
 
+    from tenants.people.demo import FIRST_F, FIRST_M, LAST, MIDDLE_M
     from tenants.people.imports import TEMPLATES
 
     rng = random.Random(41)
@@ -60,7 +39,7 @@ def make_xlsx(students: int, guardians: int) -> bytes:
     seen = set()
     for i in range(students):
         grade = 1 + i % 11
-        last, first, middle = rng.choice(LAST), rng.choice(FIRST_M), rng.choice(PATRONYMIC)
+        last, first, middle = rng.choice(LAST), rng.choice(FIRST_M), rng.choice(MIDDLE_M)
         day = rng.randrange(365)
         while (last, first, middle, grade, day) in seen:  # one person per row
             day = (day + 1) % 365

@@ -17,6 +17,7 @@ from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay, Municipality, Region, RegionTemplate, School
 from otmetka.region.validators import inn_with_checksum
 from tenants.configuration.demo import REGION_TEMPLATE, demo_configure
+from tenants.people.demo import demo_people
 
 DEMO_PASSWORD = "otmetka-demo"  # noqa: S105 - demo region only, printed by `otmetka up`
 REGION = {"name": "Камчатский край", "code": "41", "default_time_zone": "Asia/Kamchatka"}
@@ -143,8 +144,25 @@ def demo_load() -> DemoResult:
         SchoolMembership.objects.get_or_create(
             user=director, school=school, defaults={"roles": [SchoolRole.DIRECTOR]}
         )
+        teachers = {}
+        for role, prefix, title in [
+            (SchoolRole.CLASS_TEACHER, "class-teacher", "Классный руководитель"),
+            (SchoolRole.SUBJECT_TEACHER, "teacher", "Учитель"),
+        ]:
+            user = _user(f"{prefix}-{slug}", names=(title, short_name, ""))
+            SchoolMembership.objects.get_or_create(
+                user=user, school=school, defaults={"roles": [role]}
+            )
+            teachers[role] = user
         with schema_context(school.schema_name):
             demo_configure(slug)
+            demo_people(
+                slug,
+                accounts={
+                    "class_teacher": teachers[SchoolRole.CLASS_TEACHER].pk,
+                    "subject_teacher": teachers[SchoolRole.SUBJECT_TEACHER].pk,
+                },
+            )
         result.schools.append(school)
         result.logins.append(
             DemoLogin(
@@ -154,4 +172,9 @@ def demo_load() -> DemoResult:
         result.logins.append(
             DemoLogin(director.username, DEMO_PASSWORD, f"директор, {short_name}", school_url(slug))
         )
+        for role, user in teachers.items():
+            label = "классный руководитель" if role == SchoolRole.CLASS_TEACHER else "учитель"
+            result.logins.append(
+                DemoLogin(user.username, DEMO_PASSWORD, f"{label}, {short_name}", school_url(slug))
+            )
     return result

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", school.home, name="home"),
     path("admin/", school_admin_site.urls),
     path("settings/", include("tenants.configuration.urls")),
+    path("people/", include("tenants.people.urls")),
     *public_acts,
     path(
         "api/v1/",

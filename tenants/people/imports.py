@@ -317,7 +317,12 @@ def _check_students(
             phone=row.get("phone", ""),
         )
         if birth is None:
-            problems.append("дата рождения: ДД.ММ.ГГГГ.")
+            typed = row.get("birth_date", "")
+            problems.append(
+                f"дата рождения: такой даты нет ({typed})."
+                if re.fullmatch(r"\d{1,2}\.\d{1,2}\.\d{4}", typed)
+                else "дата рождения: ДД.ММ.ГГГГ."
+            )
         else:
             for key, message in services._student_errors(student, today).items():
                 if key != "form_of_education":

@@ -81,6 +81,29 @@ def import_job_start(
     return job
 
 
+def import_job_confirm(*, ctx: AuditContext, job: ImportJob) -> ImportJob:
+    """After a clean dry run: the real import of the same stored file, as a new job."""
+    if not (job.status == "done" and job.dry_run and job.report and job.report["ok"]):
+        raise ValidationError(
+            {"job": "Загрузить можно только файл, проверка которого прошла без ошибок."}
+        )
+    real = ImportJob.objects.create(
+        kind=job.kind,
+        file_name=job.file_name,
+        file_key=job.file_key,
+        sha256=job.sha256,
+        dry_run=False,
+        params=job.params,
+        created_by=ctx.actor_id,
+        created_role=ctx.actor_role,
+    )
+    from .tasks import import_task
+
+    schema = connection.schema_name
+    transaction.on_commit(lambda: import_task.delay(schema, real.pk))
+    return real
+
+
 def import_job_run(job: ImportJob) -> ImportJob:
     """Run the job in the current school schema (called by the task)."""
     from services.storage import get_storage

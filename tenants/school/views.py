@@ -35,6 +35,7 @@ def home(request):
             "roles": [role_label(r) for r in sorted(caller.school_roles)],
             "can_admin": caller.has_any({Scope.SCHOOL_ADMIN}),
             "can_settings": caller.has_any({Scope.SETTINGS_READ}),
+            "can_people": caller.has_any({Scope.PEOPLE_READ, Scope.CLASS_READ}),
             "region_url": public_url("/"),
         },
     )

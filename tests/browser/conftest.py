@@ -133,7 +133,24 @@ def live_server_url(django_db_setup, django_db_blocker, tmp_path_factory):
             server.kill()
             pytest.fail(f"gunicorn did not start:\n{log_path.read_text()[-3000:]}")
         time.sleep(0.3)
+    # a real Celery worker on the same database and broker, for the pages' background jobs
+    worker_log = open(log_path.with_name("worker.log"), "wb")
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "celery", "-A", "otmetka.celery_app", "worker",
+         "--pool", "solo", "--loglevel", "WARNING"],
+        env=env,
+        stdout=worker_log,
+        stderr=subprocess.STDOUT,
+        cwd=ROOT,
+        start_new_session=True,
+    )  # fmt: skip
     yield f"http://localhost:{port}"
+    os.killpg(worker.pid, signal.SIGTERM)
+    try:
+        worker.wait(15)
+    except subprocess.TimeoutExpired:
+        os.killpg(worker.pid, signal.SIGKILL)
+    worker_log.close()
     os.killpg(server.pid, signal.SIGTERM)
     try:
         server.wait(15)
@@ -179,3 +196,26 @@ def shots_dir(tmp_path_factory) -> Path:
     path = Path(os.environ.get("OTMETKA_SCREENSHOTS", tmp_path_factory.mktemp("screenshots")))
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+@pytest.fixture(scope="session")
+def school_with_admin(committed, run_id):
+    """Make (committed) a school and its school admin, whose password the server accepts."""
+
+    def make(prefix: str, short_name: str):
+        from django.contrib.auth.hashers import make_password
+
+        from otmetka.accounts.roles import SchoolRole
+        from tests.factories import PASSWORD, school_create, school_user
+
+        school = committed(school_create, f"{prefix}-{run_id}", short_name=f"{short_name} {run_id}")
+        admin = committed(
+            school_user,
+            school,
+            SchoolRole.SCHOOL_ADMIN,
+            username=f"{prefix}-admin-{run_id}",
+            password=make_password(PASSWORD, hasher="pbkdf2_sha256"),
+        )
+        return school, admin
+
+    return make

@@ -231,3 +231,47 @@ def test_demo_schools_grade_and_regulate_differently():
     assert diffs["school-1"] == set()
     assert {"calendar", "structures", "regulation"} <= diffs["school-16"]
     assert {"structures", "work_types", "regulation"} <= diffs["lyceum-21"]
+
+
+def test_demo_schools_have_people_classes_and_movements():
+    from django_tenants.utils import schema_context
+
+    from tenants.people.models import Guardian, Movement, SchoolClass, Student
+
+    assert run("demo").exit_code == 0
+    sizes = {}
+    for school in School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]):
+        with schema_context(school.schema_name):
+            sizes[school.slug] = Student.objects.count()
+            grades = set(SchoolClass.objects.values_list("grade", flat=True))
+            assert grades == (
+                set(range(5, 12)) if school.slug == "lyceum-21" else set(range(1, 12))
+            )
+            assert Guardian.objects.count() > sizes[school.slug]
+            assert set(Movement.objects.values_list("kind", flat=True)) >= {
+                "enrolment",
+                "class_transfer",
+                "transfer_out",
+            }
+    assert all(300 <= n <= 900 for n in sizes.values()), sizes
+
+
+def test_people_import_from_the_command_line(tmp_path):
+    from tenants.people.imports import TEMPLATES
+
+    assert run("demo").exit_code == 0
+    header = ";".join(title for _, title, _ in TEMPLATES["staff"])
+    path = tmp_path / "staff.csv"
+    path.write_text(
+        header + "\nЛебедева;Алла;;учитель;01.09.2019;;\nКим;Ли;;дворник;01.09.2019;;\n",
+        encoding="utf-8",
+    )
+    checked = run("people", "import", "--school", "school-1", "--kind", "staff", str(path))
+    assert checked.exit_code != 0 and "строка 3" in checked.output
+    path.write_text(header + "\nЛебедева;Алла;;учитель;01.09.2019;;\n", encoding="utf-8")
+    dry = run("people", "import", "--school", "school-1", "--kind", "staff", str(path))
+    assert dry.exit_code == 0 and "--commit" in dry.output
+    done = run("people", "import", "--school", "school-1", "--kind", "staff", "--commit", str(path))
+    assert done.exit_code == 0 and "'staff': 1" in done.output
+    missing = run("people", "import", "--school", "nope", "--kind", "staff", str(path))
+    assert missing.exit_code != 0 and "no school" in missing.output

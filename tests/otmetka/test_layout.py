@@ -27,3 +27,13 @@ def test_standard_platform_module_is_the_real_one():
 
     assert hasattr(platform, "python_version")
     assert "site-packages" not in (platform.__file__ or "") or "lib/python" in platform.__file__
+
+
+def test_test_files_have_unique_names():
+    """pytest's default import mode needs unique basenames; a clash stops the whole run."""
+    from collections import Counter
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    names = Counter(p.name for p in tests.rglob("test_*.py"))
+    assert [n for n, count in names.items() if count > 1] == []

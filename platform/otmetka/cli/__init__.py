@@ -4,6 +4,7 @@ otmetka up                      everything, with demo data, until Ctrl-C
 otmetka migrate                 all schemas, in parallel, with a progress bar
 otmetka demo                    load the demo region (idempotent)
 otmetka school create|list|suspend|archive|activate
+otmetka people import          students, staff or classes from CSV/XLSX (a dry run unless --commit)
 otmetka manage <django command> Django's own commands
 """
 
@@ -32,7 +33,7 @@ def main() -> None:
 
 
 def _register() -> None:
-    from . import audit, demo, migrate, region, schools, up
+    from . import audit, demo, migrate, people, region, schools, up
 
     main.add_command(region.region)
     main.add_command(region.municipality)
@@ -42,6 +43,7 @@ def _register() -> None:
     main.add_command(migrate.migrate)
     main.add_command(demo.demo)
     main.add_command(schools.school)
+    main.add_command(people.people)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

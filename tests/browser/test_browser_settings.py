@@ -5,37 +5,21 @@ where the 10-point scale applies."""
 import pytest
 from playwright.sync_api import expect
 
-from otmetka.accounts.roles import SchoolRole
-from tests.factories import PASSWORD, school_create, school_user
+from tests.browser.signin import school_sign_in
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="session")
-def configured_school(committed, run_id):
-    from django.contrib.auth.hashers import make_password
-
-    school = committed(school_create, f"setup-{run_id}", short_name=f"Школа настройки {run_id}")
-    admin = committed(
-        school_user,
-        school,
-        SchoolRole.SCHOOL_ADMIN,
-        username=f"setup-admin-{run_id}",
-        password=make_password(PASSWORD, hasher="pbkdf2_sha256"),
-    )
-    return school, admin
+def configured_school(school_with_admin):
+    return school_with_admin("setup", "Школа настройки")
 
 
 def test_school_admin_configures_periods_and_grading(
     page, live_server_url, configured_school, shots_dir
 ):
     school, admin = configured_school
-    port = live_server_url.rsplit(":", 1)[1]
-    base = f"http://{school.slug}.localhost:{port}"
-    page.goto(f"{base}/accounts/login/")
-    page.fill("input[name=username]", admin.username)
-    page.fill("input[name=password]", PASSWORD)
-    page.get_by_role("button", name="Войти").click()
+    school_sign_in(page, live_server_url, school, admin)
 
     # from the school's home to its settings: nothing is ready yet
     page.get_by_role("link", name="Настройки школы").click()

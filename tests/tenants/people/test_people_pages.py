@@ -1,0 +1,77 @@
+"""People pages: who may open them, what they show, the import flow with its error report."""
+
+from datetime import date
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django_tenants.utils import schema_context
+
+from otmetka.accounts.roles import SchoolRole
+from tenants.people.models import Student
+from tests.factories import school_client, school_user
+from tests.tenants.people import kit
+
+pytestmark = pytest.mark.django_db
+PAGES = ["/people/", "/people/classes/", "/people/staff/", "/people/import/"]
+CSV_HEADER = ";".join(
+    ["класс", "фамилия", "имя", "отчество", "дата рождения"]
+    + [f"представитель 1: {c}" for c in ("фамилия", "имя", "кем приходится", "телефон")]
+)
+
+
+@pytest.mark.parametrize("path", PAGES)
+def test_refusals(school_a, school_b, path):
+    for role in (SchoolRole.STUDENT, SchoolRole.GUARDIAN):
+        assert school_client(school_a, role).get(path).status_code == 403
+    other = school_client(school_b)
+    other.force_login(school_user(school_a, SchoolRole.DIRECTOR))
+    assert other.get(path).status_code == 403
+    assert school_client(school_a, SchoolRole.SCHOOL_ADMIN).get(path).status_code == 200
+
+
+def test_a_subject_teacher_sees_only_taught_students_and_no_import(school_a):
+    with schema_context(school_a.schema_name):
+        teacher, user = kit.teacher_account(school_a)
+        five_a, five_b = kit.school_class(), kit.school_class(letter="Б")
+        kit.teach(teacher, five_b)
+        kit.enrol(five_a, "Видимов")
+        kit.enrol(five_b, "Преподаваемов")
+    client = school_client(school_a)
+    client.force_login(user)
+    page = client.get("/people/").content.decode()
+    assert "Преподаваемов" in page and "Видимов" not in page
+    assert client.get("/people/import/").status_code == 403
+    assert client.get("/people/staff/").status_code == 403
+
+
+def test_import_page_reports_rows_then_loads(
+    school_a, s3_storage, django_capture_on_commit_callbacks
+):
+    with schema_context(school_a.schema_name):
+        kit.school_class()
+    admin = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    bad = "\n".join(
+        [CSV_HEADER, "5А;Орлов;Олег;Ильич;01.02.2015;Орлова;Ольга;мать;+79140001122",
+         "5А;Соколов;Семён;;2015-13-01;Соколова;Софья;мать;+79140001133"]
+    ).encode()  # fmt: skip
+    form = {
+        "kind": "students",
+        "order_number": "12-у",
+        "order_date": "2026-09-01",
+        "date": "2026-09-01",
+    }
+    with django_capture_on_commit_callbacks(execute=True):
+        response = admin.post("/people/import/", {**form, "file": SimpleUploadedFile("c.csv", bad)})
+    assert response.status_code == 302
+    report = admin.get(response["Location"]).content.decode()
+    assert 'data-line="3"' in report and "дата рождения" in report
+    good = bad.rsplit(b"\n", 1)[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        checked = admin.post("/people/import/", {**form, "file": SimpleUploadedFile("c.csv", good)})
+    assert "Ошибок нет" in admin.get(checked["Location"]).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        loaded = admin.post(checked["Location"])
+    assert "Загружено" in admin.get(loaded["Location"]).content.decode()
+    with schema_context(school_a.schema_name):
+        assert Student.objects.get().last_name == "Орлов"
+        assert Student.objects.get().class_memberships.get().start == date(2026, 9, 1)

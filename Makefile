@@ -11,7 +11,7 @@ STAMP := $(VENV)/.installed
 run: install
 	$(BIN)/otmetka up
 
-## test: install (with dev tools and Debian's Chromium for page tests), then run the suite
+## test: install (dev tools; Debian's Chromium and poppler-utils for page and PDF tests), then run the suite
 test: install browser-deps
 	$(BIN)/ruff check .
 	$(BIN)/python manage.py makemigrations --check --dry-run
@@ -26,7 +26,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 browser-deps:
-	@sh infra/scripts/ensure-chromium.sh
+	@sh infra/scripts/ensure-test-tools.sh
 
 lint: install
 	$(BIN)/ruff check .

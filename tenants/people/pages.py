@@ -53,6 +53,7 @@ def students(request):
             "class_id": class_id,
             "classes": _classes(),
             "can_import": request.caller.has_any({Scope.PEOPLE_WRITE}),
+            "can_hand_over": request.caller.has_any({Scope.PEOPLE_WRITE, Scope.CLASS_WRITE}),
         },
     )
 
@@ -173,3 +174,55 @@ def import_job(request, pk: int):
             "running": job.status in ("queued", "running"),
         },
     )
+
+
+@scope_required(Scope.PEOPLE_WRITE, Scope.CLASS_WRITE)
+def class_credentials(request, pk: int):
+    """Accounts and letters for a class: students old enough (X-14) and guardians, who have none
+    yet. Answers with the PDF to print and hand over (X-11)."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from otmetka.region.routing import public_url
+    from tenants.configuration.selectors import regulation_in_force
+
+    from .api.views import may_hand_over
+    from .credentials import _age, credentials_issue, letters_pdf
+    from .models import Guardian
+
+    if request.method != "POST":
+        return redirect(f"/people/?class={pk}")
+    school_class = get_object_or_404(SchoolClass, pk=pk)
+    today = timezone.localdate()
+    min_age = regulation_in_force(today)["min_age_independent_application"]
+    members = [m.student for m in selectors.class_composition(school_class, today)]
+    students = [s for s in members if s.user_id is None and _age(s.birth_date, today) >= min_age]
+    guardians = list(
+        Guardian.objects.filter(
+            user_id__isnull=True,
+            links__student__in=members,
+            links__ended_at__isnull=True,
+        ).distinct()
+    )
+    if not may_hand_over(request.caller, students, guardians, []):
+        return render(request, "403.html", status=403)
+    if not students and not guardians:
+        messages.info(
+            request, "Всем ученикам (по возрасту) и представителям класса доступ уже выдан."
+        )
+        return redirect(f"/people/?class={pk}")
+    letters = credentials_issue(
+        ctx=AuditContext.from_request(request, role=request.caller.primary_role),
+        school_id=request.tenant.pk,
+        people=[*students, *guardians],
+    )
+    pdf = letters_pdf(
+        letters,
+        school_id=request.tenant.pk,
+        activate_url=public_url("/accounts/activate/"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"dostup-{school_class.grade}{school_class.pk}.pdf"
+    )
+    return response

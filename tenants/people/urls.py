@@ -8,6 +8,7 @@ app_name = "people"
 urlpatterns = [
     path("", pages.students, name="students"),
     path("classes/", pages.classes, name="classes"),
+    path("classes/<int:pk>/credentials/", pages.class_credentials, name="class-credentials"),
     path("students/<int:pk>/", pages.student_card, name="student"),
     path("staff/", pages.staff, name="staff"),
     path("import/", pages.import_start, name="import"),

@@ -2,6 +2,7 @@
 writes nothing; the corrected file is checked, then loaded by the background worker."""
 
 import pytest
+from django_tenants.utils import schema_context
 from playwright.sync_api import expect
 
 from tests.browser.signin import school_sign_in
@@ -84,3 +85,14 @@ def test_school_admin_imports_a_class_from_a_file(
     expect(page.get_by_test_id("students")).to_contain_text("Зайцев Захар")
     expect(page.locator("tr[data-student='Орлов']")).to_contain_text("Орлова О. (мать)")
     page.screenshot(path=str(shots_dir / "class-imported.png"), full_page=True)
+
+    # and prints the credentials letters for the class (the pupils are under 14: their guardians)
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Выдать доступ и распечатать письма (PDF)").click()
+    pdf = download.value.path().read_bytes()
+    assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
+    (shots_dir / "credentials.pdf").write_bytes(pdf)
+    with schema_context(school.schema_name):
+        from tenants.people.models import Guardian
+
+        assert Guardian.objects.filter(user_id__isnull=False).count() == 3

@@ -64,6 +64,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     is_staff = models.BooleanField("доступ к администрированию платформы", default=False)
     date_joined = models.DateTimeField("создана", default=timezone.now)
+    # PDN-08: the no-sharing rule and its liability, accepted at activation or first sign-in
+    rules_accepted_at = models.DateTimeField("правила приняты", null=True, blank=True)
 
     objects = UserManager()
 
@@ -130,3 +132,30 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.prefix}… ({self.user_id})"
+
+
+class ActivationCode(models.Model):
+    """A one-time code that lets a person set their password (PPL-13, PPL-14).
+
+    Only a SHA-256 of the code is kept; the code itself is printed once, on the credentials
+    letter. Issuing a new code for a user voids the open ones.
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="activation_codes")
+    code_hash = models.CharField(max_length=64, unique=True)
+    school = models.ForeignKey(
+        "region.School", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    issued_by = models.BigIntegerField(null=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    voided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "код активации"
+        verbose_name_plural = "коды активации"
+        indexes = [models.Index(fields=["user", "used_at"], name="activation_user_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} до {self.expires_at:%d.%m.%Y}"

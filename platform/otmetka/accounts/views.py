@@ -48,3 +48,40 @@ def login_view(request):
 def logout_view(request):
     logout(request)
     return redirect("accounts:login")
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def activate_view(request):
+    """First sign-in with the code from the credentials letter: set a password, accept the
+    no-sharing rule (PDN-08), and you are in."""
+    from django.core.exceptions import ValidationError
+
+    from .activation import account_activate
+
+    errors: dict = {}
+    username = request.POST.get("username", request.GET.get("login", ""))[:150]
+    if request.method == "POST":
+        password = request.POST.get("password", "")[:256]
+        if password != request.POST.get("password2", "")[:256]:
+            errors = {"password2": ["Пароли не совпадают."]}
+        else:
+            try:
+                user = account_activate(
+                    username=username,
+                    code=request.POST.get("code", "")[:20],
+                    password=password,
+                    accept_rules=request.POST.get("accept_rules") == "on",
+                )
+            except ValidationError as exc:
+                errors = exc.message_dict
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                return redirect("home")
+    return render(
+        request,
+        "accounts/activate.html",
+        {"errors": errors, "username": username},
+        status=400 if errors else 200,
+    )

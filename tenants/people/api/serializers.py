@@ -300,3 +300,20 @@ class ImportJobSerializer(serializers.Serializer):
     error = serializers.CharField()
     created_at = serializers.DateTimeField()
     finished_at = serializers.DateTimeField(allow_null=True)
+
+
+class CredentialsSerializer(serializers.Serializer):
+    students = serializers.PrimaryKeyRelatedField(
+        queryset=Student.objects.all(), many=True, required=False, default=list
+    )
+    guardians = serializers.PrimaryKeyRelatedField(
+        queryset=Guardian.objects.all(), many=True, required=False, default=list
+    )
+    staff = serializers.PrimaryKeyRelatedField(
+        queryset=Staff.objects.all(), many=True, required=False, default=list
+    )
+
+    def validate(self, attrs):
+        if not (attrs["students"] or attrs["guardians"] or attrs["staff"]):
+            raise serializers.ValidationError({"students": ["Выберите, кому выдать доступ."]})
+        return attrs

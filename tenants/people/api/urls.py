@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    CredentialsViewSet,
     ExportViewSet,
     GroupViewSet,
     GuardianViewSet,
@@ -22,4 +23,5 @@ router.register("teaching", TeachingViewSet, basename="teaching")
 router.register("movements", MovementViewSet, basename="movement")
 router.register("imports", ImportViewSet, basename="import")
 router.register("exports", ExportViewSet, basename="export")
+router.register("credentials", CredentialsViewSet, basename="credentials")
 urlpatterns = router.urls

@@ -31,6 +31,7 @@ from tenants.people.models import (
 )
 
 from .serializers import (
+    CredentialsSerializer,
     DeactivateSerializer,
     EnrolSerializer,
     GroupSerializer,
@@ -539,3 +540,58 @@ def _csv_response(content: bytes, name: str) -> HttpResponse:
     response = HttpResponse(content, content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(True, name)
     return response
+
+
+# --- credentials (PPL-12…15, X-11)
+
+
+def may_hand_over(caller, students, guardians, staff) -> bool:
+    """The administration always; a class teacher for their own class's students and guardians
+    when the regulation makes them the handover role (X-11)."""
+    from tenants.configuration.selectors import regulation_in_force
+
+    if caller.has_any(WRITE):
+        return True
+    if staff or not caller.has_any({Scope.CLASS_WRITE}):
+        return False
+    if regulation_in_force(timezone.localdate())["credential_handover_role"] != "class_teacher":
+        return False
+    own = set(selectors.students_editable(caller).values_list("pk", flat=True))
+    own_guardians = set(selectors.guardians_visible(caller).values_list("pk", flat=True))
+    return {s.pk for s in students} <= own and {g.pk for g in guardians} <= own_guardians
+
+
+class CredentialsViewSet(_PeopleViewSet):
+    """Issue accounts and activation codes; the response is the letters as a PDF."""
+
+    scope_map = {"POST": {Scope.PEOPLE_WRITE, Scope.CLASS_WRITE}}
+    queryset = Student.objects.none()
+    serializer_class = CredentialsSerializer
+
+    def restrict(self, queryset, caller):
+        return queryset
+
+    @extend_schema(
+        request=CredentialsSerializer, responses={(200, "application/pdf"): OpenApiTypes.BINARY}
+    )
+    def create(self, request):
+        from otmetka.region.routing import public_url
+        from tenants.people.credentials import credentials_issue, letters_pdf
+
+        self.base_queryset()
+        data = _valid(CredentialsSerializer, request)
+        if not may_hand_over(self.caller, data["students"], data["guardians"], data["staff"]):
+            raise PermissionDenied("Выдавать доступ этим людям вы не можете.")
+        letters = credentials_issue(
+            ctx=self.ctx(),
+            school_id=self.caller.school_id,
+            people=[*data["staff"], *data["students"], *data["guardians"]],
+        )
+        pdf = letters_pdf(
+            letters,
+            school_id=request.tenant.pk,
+            activate_url=public_url("/accounts/activate/"),
+        )
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = content_disposition_header(True, "dostup.pdf")
+        return response

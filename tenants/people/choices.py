@@ -70,3 +70,21 @@ ENDING = {
     MovementKind.EXPULSION: StudentStatus.EXPELLED,
     MovementKind.GRADUATION: StudentStatus.GRADUATED,
 }
+
+
+class Applicant(models.TextChoices):
+    GUARDIAN = "guardian", "Законный представитель"
+    STUDENT_14 = "student_14", "Обучающийся с 14 лет (с согласия представителя)"
+    ADULT_STUDENT = "adult_student", "Совершеннолетний обучающийся"
+
+
+class Decision(models.TextChoices):
+    CONSENT = "consent", "Согласие"
+    REFUSAL = "refusal", "Отказ (сведения на бумаге)"
+
+
+class Channel(models.TextChoices):
+    WEB = "web", "Электронный дневник"
+    EMAIL = "email", "Эл. почта"
+    SMS = "sms", "СМС"
+    GOSUSLUGI = "gosuslugi", "Госуслуги"

@@ -23,6 +23,13 @@ from tenants.configuration.selectors import regulation_in_force
 
 from .models import Guardian, SchoolClass, Staff, Student
 
+
+def consent_access_granted(**kwargs) -> int:
+    from .consents import access_granted
+
+    return access_granted(**kwargs)
+
+
 STAFF_ROLES = {
     "director": SchoolRole.DIRECTOR,
     "deputy": SchoolRole.DEPUTY,
@@ -116,6 +123,10 @@ def credentials_issue(
         code, expires = activation_code_issue(
             user=user, school_id=school_id, issued_by=ctx.actor_id
         )
+        if isinstance(person, Guardian):  # the pending consents are answered (GOV-06)
+            consent_access_granted(guardian=person, on=today)
+        elif isinstance(person, Student):
+            consent_access_granted(student=person, on=today)
         school_audit_append(
             ctx=ctx,
             action="credentials.issue" if created else "credentials.reissue",

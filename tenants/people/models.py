@@ -326,3 +326,36 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}: {self.file_name} ({self.status})"
+
+
+class Consent(models.Model):
+    """The registry of consents and refusals (PDN-04, PDN-05, GOV-02…06): one written
+    application per applicant and child, registered the day it is submitted, with a number.
+
+    A refusal means paper extracts (DIA-07). A withdrawal or stop-application ends it.
+    """
+
+    number = models.CharField("регистрационный номер", max_length=20, unique=True)
+    registered_on = models.DateField("дата регистрации")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="consents")
+    guardian = models.ForeignKey(
+        Guardian, on_delete=models.PROTECT, null=True, blank=True, related_name="consents"
+    )
+    applicant = models.CharField("заявитель", max_length=16)
+    decision = models.CharField("решение", max_length=8)
+    channels = models.JSONField("каналы", default=list)
+    accepted_by = models.BigIntegerField("принял (учётная запись)", null=True)
+    access_due_on = models.DateField("доступ предоставить до", null=True, blank=True)
+    access_granted_on = models.DateField("доступ предоставлен", null=True, blank=True)
+    withdrawn_on = models.DateField("отозвано", null=True, blank=True)
+    withdrawal_number = models.CharField("номер заявления об отзыве", max_length=20, blank=True)
+    withdrawal_reason = models.CharField("основание", max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = "согласие / отказ"
+        verbose_name_plural = "журнал согласий"
+        ordering = ["-registered_on", "-pk"]
+        indexes = [models.Index(fields=["student", "withdrawn_on"], name="consent_student_idx")]
+
+    def __str__(self) -> str:
+        return f"№ {self.number} от {self.registered_on:%d.%m.%Y}"

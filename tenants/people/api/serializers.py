@@ -2,13 +2,25 @@ from rest_framework import serializers
 
 from tenants.configuration.models import AcademicYear, Subject
 from tenants.people.choices import (
+    Applicant,
+    Channel,
+    Decision,
     FormOfEducation,
     GroupKind,
     MovementKind,
     Position,
     Relation,
 )
-from tenants.people.models import Group, Guardian, Movement, SchoolClass, Staff, Student, Teaching
+from tenants.people.models import (
+    Consent,
+    Group,
+    Guardian,
+    Movement,
+    SchoolClass,
+    Staff,
+    Student,
+    Teaching,
+)
 
 NAME = {"max_length": 100}
 
@@ -317,3 +329,49 @@ class CredentialsSerializer(serializers.Serializer):
         if not (attrs["students"] or attrs["guardians"] or attrs["staff"]):
             raise serializers.ValidationError({"students": ["Выберите, кому выдать доступ."]})
         return attrs
+
+
+# --- consents
+
+
+class ConsentSerializer(serializers.ModelSerializer):
+    student_name = serializers.CharField(source="student.full_name", read_only=True)
+    guardian_name = serializers.CharField(source="guardian.full_name", read_only=True, default=None)
+
+    class Meta:
+        model = Consent
+        fields = [
+            "id",
+            "number",
+            "registered_on",
+            "student",
+            "student_name",
+            "guardian",
+            "guardian_name",
+            "applicant",
+            "decision",
+            "channels",
+            "access_due_on",
+            "access_granted_on",
+            "withdrawn_on",
+            "withdrawal_number",
+            "withdrawal_reason",
+        ]
+        read_only_fields = fields
+
+
+class ConsentWriteSerializer(serializers.Serializer):
+    student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
+    guardian = serializers.PrimaryKeyRelatedField(
+        queryset=Guardian.objects.all(), required=False, allow_null=True, default=None
+    )
+    applicant = serializers.ChoiceField(choices=Applicant.choices)
+    decision = serializers.ChoiceField(choices=Decision.choices)
+    channels = serializers.ListField(
+        child=serializers.ChoiceField(choices=Channel.choices), required=False, default=list
+    )
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=250)
+    stop = serializers.BooleanField(default=False)

@@ -1,6 +1,7 @@
 from rest_framework.routers import SimpleRouter
 
 from .views import (
+    ConsentViewSet,
     CredentialsViewSet,
     ExportViewSet,
     GroupViewSet,
@@ -24,4 +25,5 @@ router.register("movements", MovementViewSet, basename="movement")
 router.register("imports", ImportViewSet, basename="import")
 router.register("exports", ExportViewSet, basename="export")
 router.register("credentials", CredentialsViewSet, basename="credentials")
+router.register("consents", ConsentViewSet, basename="consent")
 urlpatterns = router.urls

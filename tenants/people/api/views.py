@@ -19,6 +19,7 @@ from otmetka.audit.context import AuditContext
 from tenants.configuration.services import Order
 from tenants.people import imports, selectors, services
 from tenants.people.models import (
+    Consent,
     Group,
     Guardian,
     GuardianLink,
@@ -31,6 +32,8 @@ from tenants.people.models import (
 )
 
 from .serializers import (
+    ConsentSerializer,
+    ConsentWriteSerializer,
     CredentialsSerializer,
     DeactivateSerializer,
     EnrolSerializer,
@@ -54,6 +57,7 @@ from .serializers import (
     StudentWriteSerializer,
     TeachingSerializer,
     TransferSerializer,
+    WithdrawSerializer,
 )
 
 READ = {Scope.PEOPLE_READ}
@@ -595,3 +599,56 @@ class CredentialsViewSet(_PeopleViewSet):
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = content_disposition_header(True, "dostup.pdf")
         return response
+
+
+# --- the consent registry (PDN-04, PDN-05, GOV-02…06)
+
+
+class ConsentViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _PeopleViewSet):
+    """The registry: the administration sees all; a class teacher registers and sees their
+    class's (GOV-06). `?overdue=1` lists consents whose access is late."""
+
+    scope_map = {
+        "GET": {Scope.PEOPLE_READ, Scope.CLASS_WRITE},
+        "POST": {Scope.PEOPLE_WRITE, Scope.CLASS_WRITE},
+    }
+    queryset = Consent.objects.select_related("student", "guardian").order_by(
+        "-registered_on", "-pk"
+    )
+    serializer_class = ConsentSerializer
+
+    def restrict(self, queryset, caller):
+        if caller.has_any(READ):
+            return queryset
+        return queryset.filter(student__in=selectors.students_editable(caller))
+
+    def list(self, request):
+        from tenants.people.consents import consents_overdue
+
+        queryset = self.get_queryset()
+        if request.query_params.get("overdue"):
+            queryset = queryset.filter(pk__in=consents_overdue().values("pk"))
+        rows = list(queryset)
+        return Response(ConsentSerializer(self.logged("consents.list", rows), many=True).data)
+
+    @extend_schema(request=ConsentWriteSerializer, responses={201: ConsentSerializer})
+    def create(self, request):
+        from tenants.people.consents import consent_register
+
+        self.base_queryset()
+        data = _valid(ConsentWriteSerializer, request)
+        if not selectors.students_editable(self.caller).filter(pk=data["student"].pk).exists():
+            raise PermissionDenied("Заявления принимает классный руководитель этого обучающегося.")
+        consent = consent_register(ctx=self.ctx(), **data)
+        return Response(ConsentSerializer(consent).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=WithdrawSerializer, responses=ConsentSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        from tenants.people.consents import consent_withdraw
+
+        data = _valid(WithdrawSerializer, request)
+        consent = consent_withdraw(
+            ctx=self.ctx(), consent=self.get_object(), reason=data["reason"], stop=data["stop"]
+        )
+        return Response(ConsentSerializer(consent).data)

@@ -7,6 +7,7 @@ import itertools
 
 import factory
 from django.contrib.auth.hashers import make_password
+from django.utils import timezone
 
 from otmetka.accounts.models import SchoolMembership, User
 from otmetka.accounts.roles import RegionRole, SchoolRole
@@ -51,6 +52,7 @@ class UserFactory(factory.django.DjangoModelFactory):
     last_name = "Петров"
     first_name = "Пётр"
     password = factory.LazyFunction(lambda: make_password(PASSWORD))
+    rules_accepted_at = factory.LazyFunction(timezone.now)  # PDN-08 accepted
 
 
 def region_user(role: str = RegionRole.MINISTRY_OFFICER, **kwargs) -> User:

@@ -97,7 +97,16 @@ def student_card(request, pk: int):
 @scope_required(Scope.PEOPLE_READ)
 def staff(request):
     rows = _log(request, "staff.list", list(Staff.objects.order_by("last_name", "first_name")))
-    return render(request, "people/staff.html", {"rows": rows})
+    alerts = selectors.staff_access_alerts()
+    return render(
+        request,
+        "people/staff.html",
+        {
+            "rows": rows,
+            "grant_overdue": {m.pk for m in alerts["grant_overdue"]},
+            "revoke_overdue": {m.pk for m in alerts["revoke_overdue"]},
+        },
+    )
 
 
 # --- import -------------------------------------------------------------------------------------

@@ -145,3 +145,25 @@ def personal_data_logged(*, caller: Caller, what: str, count: int, query: str = 
         count=count,
         query=query[:300],
     )
+
+
+def staff_access_alerts(on: date | None = None) -> dict[str, list[Staff]]:
+    """PPL-15, PPL-16 (X-12): staff still without an account `staff_access_grant_days` after
+    starting, and leavers still active `staff_access_revoke_days` after their contract ended."""
+    from datetime import timedelta
+
+    from tenants.configuration.selectors import regulation_in_force
+
+    on = on or timezone.localdate()
+    rules = regulation_in_force(on)
+    grant_by = on - timedelta(days=rules["staff_access_grant_days"])
+    revoke_by = on - timedelta(days=rules["staff_access_revoke_days"])
+    active = Staff.objects.filter(deactivated_at__isnull=True).order_by("last_name", "first_name")
+    return {
+        "grant_overdue": list(
+            active.filter(user_id__isnull=True, contract_start__lt=grant_by).filter(
+                Q(contract_end__isnull=True) | Q(contract_end__gte=on)
+            )
+        ),
+        "revoke_overdue": list(active.filter(contract_end__lt=revoke_by)),
+    }

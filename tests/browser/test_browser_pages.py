@@ -92,6 +92,10 @@ def test_ministry_creates_a_school_and_its_admin_signs_in(
     school_page.fill("input[name=username]", f"admin-{slug}")
     school_page.fill("input[name=password]", password)
     school_page.get_by_role("button", name="Войти").click()
+    # then, at the first sign-in, the no-sharing rule comes first (PDN-08)
+    expect(school_page.get_by_role("heading", name="Правила пользования")).to_be_visible()
+    school_page.check("input[name=accept_rules]")
+    school_page.get_by_role("button", name="Продолжить").click()
     # then the school's home page greets them as its admin
     expect(school_page.get_by_role("heading", name=f"Школа {run_id}")).to_be_visible()
     expect(school_page.get_by_text("Администратор ЭЖ")).to_be_visible()

@@ -101,7 +101,9 @@ def account_activate(
         if user is not None
         else None
     )
-    if found is None or found.expires_at <= now or user.status != UserStatus.ACTIVE:
+    # a blocked account (reported compromised) is unblocked by a new code from the school;
+    # a deactivated one (a leaver) never is
+    if found is None or found.expires_at <= now or user.status == UserStatus.DEACTIVATED:
         cache.set(key, (cache.get(key) or 0) + 1, 15 * 60)
         raise ValidationError(
             {"code": "Логин или код не подходят, или код устарел. Попросите новый в школе."}
@@ -117,7 +119,8 @@ def account_activate(
         raise ValidationError(errors)
     user.set_password(password)
     user.rules_accepted_at = now
-    user.save(update_fields=["password", "rules_accepted_at"])
+    user.status = UserStatus.ACTIVE
+    user.save(update_fields=["password", "rules_accepted_at", "status"])
     found.used_at = now
     found.save(update_fields=["used_at"])
     cache.delete(key)
@@ -133,3 +136,61 @@ def account_activate(
         new={"rules_accepted_at": now, "school_id": found.school_id},
     )
     return user
+
+
+def _self_ctx(user: User):
+    from otmetka.audit.context import AuditContext, Source
+
+    return AuditContext(actor_id=user.pk, actor_role="self", source=Source.PAGE)
+
+
+@transaction.atomic
+def rules_accept(*, user: User, now: datetime | None = None) -> User:
+    from otmetka.audit.chain import audit_append
+    from otmetka.audit.models import RegionAuditRecord
+
+    now = now or timezone.now()
+    user.rules_accepted_at = now
+    user.save(update_fields=["rules_accepted_at"])
+    audit_append(
+        RegionAuditRecord,
+        ctx=_self_ctx(user),
+        action="user.rules_accept",
+        obj=user,
+        new={"rules_accepted_at": now},
+    )
+    return user
+
+
+@transaction.atomic
+def credentials_compromised(*, user: User, note: str = "", now: datetime | None = None):
+    """Block the account at once and record the time T (AUD-05): the director of each of the
+    person's schools and the support service see the incident; operations after T can then be
+    listed from the audit logs (AUD-06)."""
+    from otmetka.audit.chain import audit_append
+    from otmetka.audit.models import RegionAuditRecord
+
+    from .models import CredentialIncident, SchoolMembership
+
+    now = now or timezone.now()
+    user.status = UserStatus.BLOCKED
+    user.save(update_fields=["status"])
+    ActivationCode.objects.filter(user=user, used_at__isnull=True, voided_at__isnull=True).update(
+        voided_at=now
+    )
+    incident = CredentialIncident.objects.create(
+        user=user,
+        reported_at=now,
+        note=note.strip(),
+        school_ids=list(
+            SchoolMembership.objects.filter(user=user).values_list("school_id", flat=True)
+        ),
+    )
+    audit_append(
+        RegionAuditRecord,
+        ctx=_self_ctx(user),
+        action="user.credentials_compromised",
+        obj=user,
+        new={"reported_at": now, "incident": incident.pk},
+    )
+    return incident

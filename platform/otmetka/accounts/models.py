@@ -159,3 +159,22 @@ class ActivationCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} до {self.expires_at:%d.%m.%Y}"
+
+
+class CredentialIncident(models.Model):
+    """A reported credential compromise (PDN-09, AUD-05): the account is blocked from
+    `reported_at` (time T); the director of each school and the support service handle it."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="incidents")
+    reported_at = models.DateTimeField("время T")
+    note = models.CharField("что случилось", max_length=500, blank=True)
+    school_ids = models.JSONField("школы", default=list)
+    resolved_at = models.DateTimeField("разобрано", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "компрометация учётных данных"
+        verbose_name_plural = "компрометации учётных данных"
+        ordering = ["-reported_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user} — {self.reported_at:%d.%m.%Y %H:%M}"

@@ -85,3 +85,52 @@ def activate_view(request):
         {"errors": errors, "username": username},
         status=400 if errors else 200,
     )
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def rules_view(request):
+    """PDN-08: accept the no-sharing rule and its liability (once), then go on."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from .activation import rules_accept
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    next_url = request.POST.get("next") or request.GET.get("next") or ""
+    if not url_has_allowed_host_and_scheme(next_url, {request.get_host()}, request.is_secure()):
+        next_url = ""
+    error = ""
+    if request.method == "POST":
+        if request.POST.get("accept_rules") == "on":
+            rules_accept(user=request.user)
+            return redirect(next_url or "home")
+        error = "Подтвердите, что не будете передавать логин и пароль."
+    return render(
+        request,
+        "accounts/rules.html",
+        {"error": error, "next": next_url},
+        status=400 if error else 200,
+    )
+
+
+@never_cache
+@csrf_protect
+@require_http_methods(["GET", "POST"])
+def compromised_view(request):
+    """PDN-09, AUD-05: the person reports that their credentials may be known to someone else:
+    the account is blocked at once, the time T is recorded for the director and support."""
+    from django.contrib.auth.views import redirect_to_login
+
+    from .activation import credentials_compromised
+
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if request.method == "POST":
+        incident = credentials_compromised(
+            user=request.user, note=request.POST.get("note", "")[:500]
+        )
+        logout(request)
+        return render(request, "accounts/compromised_done.html", {"incident": incident})
+    return render(request, "accounts/compromised.html")

@@ -74,6 +74,11 @@ class StaffWriteSerializer(NamesSerializer):
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True, default="")
 
 
+class StaffAlertsSerializer(serializers.Serializer):
+    grant_overdue = StaffSerializer(many=True)
+    revoke_overdue = StaffSerializer(many=True)
+
+
 class DeactivateSerializer(serializers.Serializer):
     contract_end = serializers.DateField()
 

@@ -51,6 +51,7 @@ from .serializers import (
     PromotionResultSerializer,
     SchoolClassSerializer,
     SchoolClassWriteSerializer,
+    StaffAlertsSerializer,
     StaffSerializer,
     StaffWriteSerializer,
     StudentSerializer,
@@ -132,6 +133,14 @@ class StaffViewSet(mixins.RetrieveModelMixin, _PeopleViewSet):
                 services.staff_save(ctx=self.ctx(), data=self._input(data), staff=staff)
             ).data
         )
+
+    @extend_schema(request=None, responses=StaffAlertsSerializer)
+    @action(detail=False, methods=["get"], url_path="access-alerts")
+    def access_alerts(self, request):
+        """Staff whose access is late to open or to close (PPL-15, PPL-16)."""
+        self.base_queryset()
+        alerts = selectors.staff_access_alerts()
+        return Response(StaffAlertsSerializer(alerts).data)
 
     @extend_schema(request=DeactivateSerializer, responses=StaffSerializer)
     @action(detail=True, methods=["post"])

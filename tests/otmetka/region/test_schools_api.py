@@ -51,6 +51,9 @@ def test_ministry_officer_creates_a_school_with_its_admin(django_capture_on_comm
         "/accounts/login/", {"username": "admin-new-school", "password": body["admin_password"]}
     )
     assert login.status_code == 302
+    first = client.get("/")  # PDN-08: the no-sharing rule at the first sign-in
+    assert first.status_code == 302 and first["Location"].startswith("/accounts/rules/")
+    client.post("/accounts/rules/", {"accept_rules": "on"})
     assert client.get("/").status_code == 200
 
 

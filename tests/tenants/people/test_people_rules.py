@@ -245,3 +245,45 @@ def test_a_deactivated_staff_member_cannot_sign_in_but_keeps_authorship(school_a
         assert record.actor_id == user.pk  # the past record still names its author
     assert authenticate(username=user.username, password=PASSWORD) is None
     assert not SchoolMembership.objects.get(user=user, school=school_a).is_active
+
+
+def test_staff_access_alerts(school_a):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    with schema_context(school_a.schema_name):
+        newcomer = services.staff_save(
+            ctx=kit.CTX,
+            data=services.StaffInput(
+                names=services.Names("Новенькая", "Нина"),
+                positions=["teacher"],
+                contract_start=today - timedelta(days=3),
+            ),
+        )
+        starting = services.staff_save(
+            ctx=kit.CTX,
+            data=services.StaffInput(
+                names=services.Names("Завтрашняя", "Зоя"),
+                positions=["teacher"],
+                contract_start=today,
+            ),
+        )
+        leaver = services.staff_save(
+            ctx=kit.CTX,
+            data=services.StaffInput(
+                names=services.Names("Ушедшая", "Ульяна"),
+                positions=["teacher"],
+                contract_start=date(2015, 9, 1),
+                contract_end=today - timedelta(days=5),
+            ),
+        )
+        alerts = selectors.staff_access_alerts(today)
+        assert alerts["grant_overdue"] == [newcomer]  # not the one who starts today
+        assert starting not in alerts["grant_overdue"]
+        assert alerts["revoke_overdue"] == [leaver]
+        services.staff_deactivate(
+            ctx=kit.CTX, staff=leaver, contract_end=leaver.contract_end, school_id=school_a.pk
+        )
+        assert selectors.staff_access_alerts(today)["revoke_overdue"] == []

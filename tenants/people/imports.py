@@ -5,7 +5,8 @@ stops there and writes nothing; a real run writes nothing when any row is bad, a
 writes all rows in one transaction with one audit record that names what was created. Rows are
 written in bulk, so 2,000 students with 3,000 guardians take seconds, not minutes.
 
-Data sets: `students` (students with up to two guardians and their class), `staff`, `classes`.
+Data sets: `students` (students with up to two guardians and their class), `staff`, `classes`,
+`groups` (one row per member: the group, its kind and subject, the student).
 Columns are matched by their Russian headers (case and spaces do not matter); `TEMPLATES` lists
 them, and `template_csv` gives an empty file to fill in.
 """
@@ -33,6 +34,7 @@ from . import services
 from .choices import FormOfEducation, MovementKind, Position, Relation
 from .models import (
     ClassMembership,
+    GroupMembership,
     Guardian,
     GuardianLink,
     Movement,
@@ -80,11 +82,21 @@ TEMPLATES: dict[str, list[tuple[str, str, bool]]] = {
         ("class", "класс", True),
         ("class_teacher", "классный руководитель", False),
     ],
+    "groups": [
+        ("group", "группа", True),
+        ("kind", "вид группы", True),
+        ("subject", "предмет", False),
+        ("last_name", "фамилия", True),
+        ("first_name", "имя", True),
+        ("middle_name", "отчество", False),
+        ("birth_date", "дата рождения", True),
+    ],
 }
 KIND_LABELS = {
     "students": "Обучающиеся и представители",
     "staff": "Сотрудники",
     "classes": "Классы",
+    "groups": "Группы и их состав",
 }
 
 
@@ -501,6 +513,115 @@ def _check_classes(sheet: Sheet, year: AcademicYear):
     return checked, errors
 
 
+def _check_groups(sheet: Sheet, year: AcademicYear):
+    """One row per member: the group (created when new: kind, subject), the student (by name and
+    birth date, studying). A group's classes are those of its members (several: a stream)."""
+    from tenants.configuration.models import Subject
+
+    from .choices import GroupKind
+    from .models import Group
+
+    subjects = {}
+    for subject in Subject.objects.filter(is_active=True):
+        subjects[_norm(subject.name)] = subject
+        if subject.short_name:
+            subjects.setdefault(_norm(subject.short_name), subject)
+    students = {}
+    current = {
+        m.student_id: m.school_class
+        for m in ClassMembership.objects.filter(
+            end__isnull=True, school_class__year=year
+        ).select_related("school_class")
+    }
+    for student in Student.objects.filter(status="studying"):
+        key = (_norm(student.last_name), _norm(student.first_name), _norm(student.middle_name),
+               student.birth_date)  # fmt: skip
+        students.setdefault(key, []).append(student)
+    existing = {_norm(g.name): g for g in Group.objects.filter(year=year)}
+    members = set(
+        GroupMembership.objects.filter(group__year=year, end__isnull=True).values_list(
+            "group_id", "student_id"
+        )
+    )
+    groups: dict[str, dict] = {}
+    errors, checked = [], []
+    for row in sheet.rows:
+        problems = []
+        name = " ".join(row.get("group", "").split())
+        kind = _choice(row.get("kind", ""), GroupKind.choices)
+        if not name:
+            problems.append("группа: укажите название.")
+        if kind is None:
+            problems.append(
+                "вид группы: подгруппа, профильная, элективный курс, факультатив, кружок…"
+            )
+        subject = None
+        if row.get("subject"):
+            subject = subjects.get(_norm(row["subject"]))
+            if subject is None:
+                problems.append(f"предмет «{row['subject']}» не найден среди предметов школы.")
+        elif kind == GroupKind.SUBJECT_SPLIT:
+            problems.append("предмет: для подгруппы он обязателен.")
+        known = groups.get(_norm(name))
+        if known and (known["kind"], known["subject"]) != (kind, subject):
+            problems.append(f"группа «{name}» уже описана иначе в строке {known['line']}.")
+        target = existing.get(_norm(name))
+        if target is not None and (target.kind, target.subject_id) != (
+            kind,
+            subject.pk if subject else None,
+        ):
+            problems.append(f"группа «{name}» уже есть с другим видом или предметом.")
+        birth = _date(row.get("birth_date", ""))
+        key = (
+            _norm(row["last_name"]),
+            _norm(row["first_name"]),
+            _norm(row.get("middle_name", "")),
+            birth,
+        )
+        found = students.get(key, [])
+        student = found[0] if len(found) == 1 else None
+        if birth is None:
+            problems.append("дата рождения: ДД.ММ.ГГГГ.")
+        elif student is None:
+            problems.append(
+                "обучающийся не найден среди обучающихся школы."
+                if not found
+                else "несколько обучающихся с такими ФИО и датой рождения."
+            )
+        elif student.pk not in current:
+            problems.append("обучающийся не числится в классе текущего года.")
+        elif target is not None and (target.pk, student.pk) in members:
+            problems.append("уже в этой группе.")
+        if problems:
+            errors.append(RowError(int(row["_line"]), problems))
+            continue
+        groups.setdefault(
+            _norm(name),
+            {"name": name, "kind": kind, "subject": subject, "line": int(row["_line"]), "rows": []},
+        )["rows"].append((student, current[student.pk]))
+        checked.append(student)
+    return [(g, existing.get(key)) for key, g in groups.items()], errors
+
+
+def _write_groups(checked, year: AcademicYear, date_from: date) -> dict[str, int]:
+    from .models import Group
+
+    created = joined = 0
+    for spec, group in checked:
+        if group is None:
+            group = Group.objects.create(
+                year=year, kind=spec["kind"], name=spec["name"], subject=spec["subject"]
+            )
+            created += 1
+        group.classes.add(*{cls for _, cls in spec["rows"]})
+        GroupMembership.objects.bulk_create(
+            GroupMembership(student=student, group=group, start=date_from)
+            for student, _ in dict.fromkeys(spec["rows"])
+        )
+        joined += len(spec["rows"])
+    return {"groups": created, "members": joined}
+
+
 # --- the entry point
 
 
@@ -519,8 +640,8 @@ def run_import(
 ) -> Report:
     """Check every row; unless `dry_run` and only when all rows are good, write them all."""
     if kind not in TEMPLATES:
-        raise ValidationError({"kind": "Выберите: обучающиеся, сотрудники или классы."})
-    needs_year = kind in ("students", "classes")
+        raise ValidationError({"kind": "Выберите: обучающиеся, сотрудники, классы или группы."})
+    needs_year = kind in ("students", "classes", "groups")
     if needs_year and year is None:
         raise ValidationError({"year": "Нет текущего учебного года: создайте его в настройках."})
     if kind == "students":
@@ -540,6 +661,8 @@ def run_import(
         )
     elif kind == "staff":
         checked, report.errors = _check_staff(sheet, progress)
+    elif kind == "groups":
+        checked, report.errors = _check_groups(sheet, year)
     else:
         checked, report.errors = _check_classes(sheet, year)
     if dry_run or report.errors:
@@ -559,6 +682,9 @@ def run_import(
                 for d in checked
             )
             report.created = {"staff": len(checked)}
+        elif kind == "groups":
+            start = date_from or max(year.start, timezone.localdate())
+            report.created = _write_groups(checked, year, min(start, year.end))
         else:
             SchoolClass.objects.bulk_create(
                 SchoolClass(year=year, grade=g, letter=letter, class_teacher=t)
@@ -631,6 +757,24 @@ def export_rows(kind: str, students: Iterable[Student] | None = None) -> Iterato
                 m.contract_start.strftime("%d.%m.%Y"),
                 m.phone,
                 m.email,
+            ]
+    elif kind == "groups":
+        for m in (
+            GroupMembership.objects.filter(group__year__is_current=True, end__isnull=True)
+            .select_related("group__subject", "student")
+            .order_by("group__name", "student__last_name")
+        ):
+            g, s = m.group, m.student
+            subject = g.subject.name if g.subject else ""
+            birth = s.birth_date.strftime("%d.%m.%Y")
+            yield [
+                g.name,
+                g.get_kind_display(),
+                subject,
+                s.last_name,
+                s.first_name,
+                s.middle_name,
+                birth,
             ]
     else:
         for c in SchoolClass.objects.filter(year__is_current=True).select_related("class_teacher"):

@@ -55,7 +55,7 @@ def import_job_start(
     from services.storage import get_storage
 
     if params.kind not in imports.TEMPLATES:
-        raise ValidationError({"kind": "Выберите: обучающиеся, сотрудники или классы."})
+        raise ValidationError({"kind": "Выберите: обучающиеся, сотрудники, классы или группы."})
     if not data:
         raise ValidationError({"file": "Файл пуст."})
     if len(data) > imports.MAX_BYTES:

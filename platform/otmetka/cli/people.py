@@ -20,7 +20,9 @@ def people() -> None:
 
 @people.command("import")
 @click.option("--school", "slug", required=True, help="the school's slug")
-@click.option("--kind", type=click.Choice(["students", "staff", "classes"]), required=True)
+@click.option(
+    "--kind", type=click.Choice(["students", "staff", "classes", "groups"]), required=True
+)
 @click.option("--commit", is_flag=True, help="write the rows (without it: only check them)")
 @click.option("--order-number", default="", help="enrolment order number (students)")
 @click.option("--order-date", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), default=None)

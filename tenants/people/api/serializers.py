@@ -290,7 +290,7 @@ class PromotionResultSerializer(serializers.Serializer):
 
 
 class ImportStartSerializer(serializers.Serializer):
-    kind = serializers.ChoiceField(choices=["students", "staff", "classes"])
+    kind = serializers.ChoiceField(choices=["students", "staff", "classes", "groups"])
     file = serializers.FileField(max_length=200)
     dry_run = serializers.BooleanField(default=True)
     date = serializers.DateField(required=False, allow_null=True, default=None)

@@ -521,7 +521,7 @@ class ImportViewSet(mixins.RetrieveModelMixin, _PeopleViewSet):
         self.base_queryset()
         kind = request.query_params.get("kind", "")
         if kind not in imports.TEMPLATES:
-            raise ValidationError({"kind": ["students, staff или classes."]})
+            raise ValidationError({"kind": ["students, staff, classes или groups."]})
         return _csv_response(imports.template_csv(kind), f"shablon-{kind}.csv")
 
 
@@ -543,7 +543,7 @@ class ExportViewSet(_PeopleViewSet):
         self.base_queryset()
         kind = request.query_params.get("kind", "")
         if kind not in imports.TEMPLATES:
-            raise ValidationError({"kind": ["students, staff или classes."]})
+            raise ValidationError({"kind": ["students, staff, classes или groups."]})
         rows = list(imports.export_rows(kind, selectors.student_list(self.caller)))
         self.logged(f"{kind}.export", rows[1:])
         return _csv_response(imports.export_csv(rows), f"{kind}.csv")

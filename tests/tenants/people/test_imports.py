@@ -217,3 +217,39 @@ def test_import_through_the_api_as_a_job_with_a_report(
     teacher = school_client(school_a, SchoolRole.CLASS_TEACHER)
     assert teacher.get("/api/v1/exports/?kind=students").status_code == 403
     assert teacher.get("/api/v1/imports/").status_code == 403
+
+
+def test_groups_import_creates_groups_and_streams_and_names_bad_rows(school_a):
+    from tenants.people.models import Group
+
+    with schema_context(school_a.schema_name):
+        kit.maths()
+        five_a, five_b = kit.school_class(), kit.school_class(letter="Б")
+        kit.enrol(five_a, "Антонов", "Антон", birth=date(2015, 3, 1))
+        kit.enrol(five_b, "Борисов", "Борис", birth=date(2015, 4, 1))
+        header = "группа;вид группы;предмет;фамилия;имя;отчество;дата рождения\n"
+        rows = [
+            "Математика углублённо;профильная группа;Математика;Антонов;Антон;Сергеевич;01.03.2015",
+            "Математика углублённо;профильная группа;Математика;Борисов;Борис;Сергеевич;01.04.2015",
+            "Шахматы;кружок;;Нетов;Нет;;01.01.2015",
+            "Подгруппа 1;подгруппа по предмету;;Антонов;Антон;Сергеевич;01.03.2015",
+        ]
+        data = (header + "\n".join(rows)).encode()
+        bad = run(data, name="g.csv", kind="groups")
+        assert [e.line for e in bad.errors] == [4, 5]
+        assert "не найден" in bad.errors[0].messages[0]
+        assert "предмет" in bad.errors[1].messages[0]
+        assert not Group.objects.exists()
+        good = run((header + "\n".join(rows[:2])).encode(), name="g.csv", kind="groups")
+        assert good.created == {"groups": 1, "members": 2}
+        stream = Group.objects.get()
+        assert set(stream.classes.all()) == {five_a, five_b}  # a stream across two classes
+        again = run((header + rows[0]).encode(), name="g.csv", kind="groups")
+        assert "уже в этой группе" in again.errors[0].messages[0]
+        exported = list(imports.export_rows("groups"))
+        assert exported[1][:4] == [
+            "Математика углублённо",
+            "Профильная группа",
+            "Математика",
+            "Антонов",
+        ]

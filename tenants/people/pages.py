@@ -18,6 +18,7 @@ from otmetka.audit.context import AuditContext
 from tenants.configuration.forms import DATE
 
 from . import imports, jobs, selectors
+from .choices import Applicant, Channel, Decision
 from .models import ImportJob, Movement, SchoolClass, Staff
 
 READERS = (Scope.PEOPLE_READ, Scope.CLASS_READ)
@@ -234,4 +235,117 @@ def class_credentials(request, pk: int):
     response["Content-Disposition"] = content_disposition_header(
         True, f"dostup-{school_class.grade}{school_class.pk}.pdf"
     )
+    return response
+
+
+# --- consents (PDN-04, PDN-05, GOV-02…06, N-10)
+
+
+class ConsentForm(forms.Form):
+    student = forms.TypedChoiceField(label="Обучающийся", coerce=int)
+    applicant = forms.ChoiceField(label="Заявитель", choices=Applicant.choices)
+    guardian = forms.TypedChoiceField(
+        label="Законный представитель", coerce=int, required=False, empty_value=None
+    )
+    decision = forms.ChoiceField(label="Решение", choices=Decision.choices)
+    channels = forms.MultipleChoiceField(
+        label="Каналы", choices=Channel.choices, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, students, guardians, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["student"].choices = [(s.pk, s.full_name) for s in students]
+        self.fields["guardian"].choices = [("", "—")] + [(g.pk, g.full_name) for g in guardians]
+
+
+@scope_required(Scope.PEOPLE_READ, Scope.CLASS_WRITE)
+def consents_page(request):
+    from .consents import consent_register, consents_overdue
+    from .models import Consent, Guardian, Student
+
+    editable = selectors.students_editable(request.caller).filter(status="studying")
+    visible_consents = Consent.objects.select_related("student", "guardian")
+    if not request.caller.has_any({Scope.PEOPLE_READ}):
+        visible_consents = visible_consents.filter(student__in=editable)
+    students = list(editable.order_by("last_name", "first_name")[:2000])
+    guardians = list(
+        selectors.guardians_visible(request.caller)
+        .filter(links__student__in=editable, links__ended_at__isnull=True)
+        .distinct()
+        .order_by("last_name")[:4000]
+    )
+    form = ConsentForm(request.POST or None, students=students, guardians=guardians)
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            consent = consent_register(
+                ctx=AuditContext.from_request(request, role=request.caller.primary_role),
+                student=Student.objects.get(pk=d["student"]),
+                applicant=d["applicant"],
+                decision=d["decision"],
+                guardian=Guardian.objects.filter(pk=d["guardian"]).first()
+                if d["guardian"]
+                else None,
+                channels=d["channels"] or None,
+            )
+        except ValidationError as error:
+            for key, msgs in error.message_dict.items():
+                form.add_error(key if key in form.fields else None, msgs)
+        else:
+            messages.success(request, f"Заявление зарегистрировано: № {consent.number}.")
+            return redirect("/people/consents/")
+    overdue = set(consents_overdue().values_list("pk", flat=True))
+    rows = _log(
+        request, "consents.list", list(visible_consents.order_by("-registered_on", "-pk")[:500])
+    )
+    return render(
+        request,
+        "people/consents.html",
+        {"rows": rows, "form": form, "overdue": overdue},
+        status=400 if form.errors else 200,
+    )
+
+
+@scope_required(Scope.PEOPLE_READ, Scope.CLASS_WRITE)
+def consent_form_pdf(request):
+    """The application form to print and sign (N-10), prefilled for a child and a guardian."""
+    from django.http import HttpResponse
+    from django.template.loader import render_to_string
+    from django.utils.http import content_disposition_header
+    from weasyprint import HTML
+
+    from otmetka.region.models import School
+
+    from .models import Guardian
+
+    student_id = request.GET.get("student", "")
+    student = get_object_or_404(
+        selectors.students_editable(request.caller)
+        if not request.caller.has_any({Scope.PEOPLE_READ})
+        else selectors.students_visible(request.caller),
+        pk=int(student_id) if student_id.isdigit() else 0,
+    )
+    guardian_id = request.GET.get("guardian", "")
+    guardian = None
+    if guardian_id.isdigit():
+        guardian = get_object_or_404(
+            Guardian.objects.filter(links__student=student, links__ended_at__isnull=True),
+            pk=int(guardian_id),
+        )
+    school = School.objects.get(pk=request.tenant.pk)
+    current = (
+        student.class_memberships.filter(end__isnull=True).select_related("school_class").first()
+    )
+    html = render_to_string(
+        "people/consent_form.html",
+        {
+            "school": school,
+            "student": student,
+            "guardian": guardian,
+            "school_class": current.school_class.name if current else "",
+            "today": timezone.localdate(),
+        },
+    )
+    response = HttpResponse(HTML(string=html).write_pdf(), content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(True, "zayavlenie.pdf")
     return response

@@ -81,3 +81,22 @@ def teach(member: Staff, unit) -> None:
         group=unit if isinstance(unit, Group) else None,
         date_from=YEAR_START,
     )
+
+
+def teen_with_mother(school):
+    """9А: a 15-year-old with a mother, and a classmate who is not her child."""
+    from django_tenants.utils import schema_context
+
+    with schema_context(school.schema_name):
+        nine = school_class(grade=9)
+        teen = enrol(nine, "Подростков", "Пётр", birth=date(2011, 3, 1))
+        other = enrol(nine, "Соседов", "Семён", birth=date(2011, 5, 1))
+        mother = services.guardian_link(
+            ctx=CTX,
+            student=teen,
+            relation="mother",
+            data=services.GuardianInput(
+                services.Names("Подросткова", "Ольга"), phone="+79140000088"
+            ),
+        ).guardian
+        return teen, other, mother

@@ -16,20 +16,7 @@ pytestmark = pytest.mark.django_db
 MONDAY = date(2026, 11, 23)
 
 
-def _family(school):
-    with schema_context(school.schema_name):
-        nine = kit.school_class(grade=9)
-        teen = kit.enrol(nine, "Подростков", "Пётр", birth=date(2011, 3, 1))
-        other = kit.enrol(nine, "Соседов", "Семён", birth=date(2011, 5, 1))
-        mother = services.guardian_link(
-            ctx=kit.CTX,
-            student=teen,
-            relation="mother",
-            data=services.GuardianInput(
-                services.Names("Подросткова", "Ольга"), phone="+79140000088"
-            ),
-        ).guardian
-        return teen, other, mother
+_family = kit.teen_with_mother
 
 
 def test_a_guardian_is_refused_consent_for_a_child_not_theirs(school_a):

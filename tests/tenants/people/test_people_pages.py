@@ -12,7 +12,7 @@ from tests.factories import school_client, school_user
 from tests.tenants.people import kit
 
 pytestmark = pytest.mark.django_db
-PAGES = ["/people/", "/people/classes/", "/people/staff/", "/people/import/"]
+PAGES = ["/people/", "/people/classes/", "/people/staff/", "/people/import/", "/people/consents/"]
 CSV_HEADER = ";".join(
     ["класс", "фамилия", "имя", "отчество", "дата рождения"]
     + [f"представитель 1: {c}" for c in ("фамилия", "имя", "кем приходится", "телефон")]
@@ -75,3 +75,38 @@ def test_import_page_reports_rows_then_loads(
     with schema_context(school_a.schema_name):
         assert Student.objects.get().last_name == "Орлов"
         assert Student.objects.get().class_memberships.get().start == date(2026, 9, 1)
+
+
+def test_consents_page_registers_refuses_and_prints_the_form(school_a):
+    import shutil
+    import subprocess
+
+    from tenants.people.models import Consent
+
+    teen, other, mother = kit.teen_with_mother(school_a)
+    admin = school_client(school_a, SchoolRole.DEPUTY)
+    assert admin.get("/people/consents/").status_code == 200
+    body = {
+        "applicant": "guardian",
+        "decision": "consent",
+        "guardian": mother.pk,
+        "channels": ["web"],
+    }
+    refused = admin.post("/people/consents/", {**body, "student": other.pk})
+    assert refused.status_code == 400 and "GOV-04" in refused.content.decode()
+    done = admin.post("/people/consents/", {**body, "student": teen.pk})
+    assert done.status_code == 302
+    with schema_context(school_a.schema_name):
+        assert Consent.objects.get().guardian == mother
+    assert f'data-number="1/{date.today().year}"' in admin.get("/people/consents/").content.decode()
+    pdf = admin.get(f"/people/consents/form/?student={teen.pk}&guardian={mother.pk}")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    if shutil.which("pdftotext"):
+        text = subprocess.run(
+            ["pdftotext", "-", "-"], input=pdf.content, capture_output=True, check=True
+        ).stdout.decode()
+        assert "Подросткова Ольга" in text and "Подростков Пётр" in text
+    assert admin.get(f"/people/consents/form/?student={teen.pk}&guardian=999").status_code == 404
+    teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
+    assert teacher.get("/people/consents/").status_code == 403
+    assert teacher.get(f"/people/consents/form/?student={teen.pk}").status_code == 403

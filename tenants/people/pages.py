@@ -80,9 +80,88 @@ def classes(request):
     return render(request, "people/classes.html", {"classes": _classes()})
 
 
+class TransferForm(forms.Form):
+    to_class = forms.TypedChoiceField(label="В класс", coerce=int)
+    date = forms.DateField(label="С даты", widget=DATE)
+    order_number = forms.CharField(label="Приказ: номер", max_length=50)
+    order_date = forms.DateField(label="Приказ: дата", widget=DATE)
+
+    def __init__(self, *args, classes, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_class"].choices = [(c.pk, c.name) for c in classes]
+
+
+class LeaveForm(forms.Form):
+    kind = forms.ChoiceField(
+        label="Вид",
+        choices=[
+            ("withdrawal", "Выбытие"),
+            ("transfer_out", "Перевод в другую школу"),
+            ("expulsion", "Отчисление"),
+            ("graduation", "Окончание школы"),
+        ],
+    )
+    date = forms.DateField(label="Последний день", widget=DATE)
+    order_number = forms.CharField(label="Приказ: номер", max_length=50)
+    order_date = forms.DateField(label="Приказ: дата", widget=DATE)
+    destination = forms.CharField(label="Куда (для перевода)", max_length=300, required=False)
+
+
 @scope_required(*READERS)
 def student_card(request, pk: int):
+    """The card: class, guardians, movements; the administration moves the student here."""
+    from tenants.configuration.services import Order
+
+    from . import services
+
     student = get_object_or_404(selectors.student_list(request.caller), pk=pk)
+    can_move = request.caller.has_any({Scope.PEOPLE_WRITE}) and student.status == "studying"
+    classes = list(SchoolClass.objects.filter(year__is_current=True).order_by("grade", "letter"))
+    transfer = TransferForm(prefix="transfer", classes=classes)
+    leave = LeaveForm(prefix="leave")
+    status = 200
+    if request.method == "POST":
+        if not can_move:
+            return render(request, "403.html", status=403)
+        ctx = AuditContext.from_request(request, role=request.caller.primary_role)
+        action = request.POST.get("action")
+        form = (
+            TransferForm(request.POST, prefix="transfer", classes=classes)
+            if action == "transfer"
+            else LeaveForm(request.POST, prefix="leave")
+        )
+        if form.is_valid():
+            d = form.cleaned_data
+            order = Order(d["order_number"], d["order_date"])
+            try:
+                if action == "transfer":
+                    services.class_transfer(
+                        ctx=ctx,
+                        student=student,
+                        to_class=next(c for c in classes if c.pk == d["to_class"]),
+                        date_on=d["date"],
+                        order=order,
+                    )
+                else:
+                    services.student_leave(
+                        ctx=ctx,
+                        student=student,
+                        kind=d["kind"],
+                        date_on=d["date"],
+                        order=order,
+                        destination=d["destination"],
+                    )
+            except ValidationError as error:
+                for key, msgs in error.message_dict.items():
+                    form.add_error(key if key in form.fields else None, msgs)
+            else:
+                messages.success(request, "Движение записано.")
+                return redirect(f"/people/students/{student.pk}/")
+        if action == "transfer":
+            transfer = form
+        else:
+            leave = form
+        status = 400
     return render(
         request,
         "people/student.html",
@@ -91,7 +170,11 @@ def student_card(request, pk: int):
             "movements": Movement.objects.filter(student=student).select_related(
                 "from_class", "to_class"
             ),
+            "can_move": can_move,
+            "transfer": transfer,
+            "leave": leave,
         },
+        status=status,
     )
 
 

@@ -110,3 +110,33 @@ def test_consents_page_registers_refuses_and_prints_the_form(school_a):
     teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
     assert teacher.get("/people/consents/").status_code == 403
     assert teacher.get(f"/people/consents/form/?student={teen.pk}").status_code == 403
+
+
+def test_the_card_moves_a_student(school_a):
+    with schema_context(school_a.schema_name):
+        five_a, five_b = kit.school_class(), kit.school_class(letter="Б")
+        student = kit.enrol(five_a, "Переводов")
+    admin = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    card = f"/people/students/{student.pk}/"
+    assert "Перевод в другой класс" in admin.get(card).content.decode()
+    order = {"order_number": "5-у", "order_date": "2026-11-20"}
+    moved = admin.post(
+        card,
+        {"action": "transfer", "transfer-to_class": five_b.pk, "transfer-date": "2026-11-23",
+         **{f"transfer-{k}": v for k, v in order.items()}},
+    )  # fmt: skip
+    assert moved.status_code == 302
+    no_destination = admin.post(
+        card,
+        {"action": "leave", "leave-kind": "transfer_out", "leave-date": "2026-12-01",
+         **{f"leave-{k}": v for k, v in order.items()}},
+    )  # fmt: skip
+    assert no_destination.status_code == 400 and 'data-field="leave-destination"' in (
+        no_destination.content.decode()
+    )
+    with schema_context(school_a.schema_name):
+        student.refresh_from_db()
+        assert student.status == "studying"
+        assert student.class_memberships.get(end__isnull=True).school_class == five_b
+    lead = school_client(school_a, SchoolRole.CLASS_TEACHER)
+    assert lead.post(card, {"action": "leave"}).status_code in (403, 404)

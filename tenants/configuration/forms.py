@@ -107,13 +107,17 @@ class WorkTypeForm(forms.Form):
 class AssignmentForm(forms.Form):
     system = forms.TypedChoiceField(label="Система оценивания", coerce=int)
     subject = forms.TypedChoiceField(label="Предмет", coerce=int, required=False, empty_value=None)
+    school_class = forms.TypedChoiceField(
+        label="Класс (или диапазон ниже)", coerce=int, required=False, empty_value=None
+    )
     grade_from = forms.IntegerField(label="С класса", min_value=1, max_value=11, initial=1)
     grade_to = forms.IntegerField(label="По класс", min_value=1, max_value=11, initial=11)
 
-    def __init__(self, *args, systems, subjects, **kwargs):
+    def __init__(self, *args, systems, subjects, classes=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["system"].choices = [(s.pk, s.name) for s in systems]
         self.fields["subject"].choices = [("", "Все предметы")] + [(s.pk, s.name) for s in subjects]
+        self.fields["school_class"].choices = [("", "—")] + [(c.pk, c.name) for c in classes]
 
 
 class SubjectForm(forms.Form):

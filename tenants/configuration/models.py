@@ -367,12 +367,15 @@ class Room(models.Model):
 class GradingAssignment(models.Model):
     """Which scale a subject and/or a grade range uses (CFG-06); the most specific one wins.
 
-    Per-class assignments arrive with classes (people and structure).
+    A class assignment (with or without a subject) beats a grade-range one.
     """
 
     system = models.ForeignKey(GradingSystem, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey(
         Subject, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    school_class = models.ForeignKey(
+        "people.SchoolClass", on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
     grade_from = models.PositiveSmallIntegerField("с класса", default=1)
     grade_to = models.PositiveSmallIntegerField("по класс", default=11)
@@ -391,7 +394,8 @@ class GradingAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.subject or 'Все предметы'}, {self.grade_from}–{self.grade_to} кл."
+        where = self.school_class or f"{self.grade_from}–{self.grade_to} кл."
+        return f"{self.subject or 'Все предметы'}, {where}"
 
 
 class LocalAct(models.Model):

@@ -259,7 +259,12 @@ def grading(request):
             else ""
         )
     subjects = list(Subject.objects.filter(is_active=True).order_by("name"))
-    assignment_form = forms.AssignmentForm(systems=systems, subjects=subjects, prefix="assign")
+    from tenants.people.models import SchoolClass
+
+    classes = list(SchoolClass.objects.filter(year__is_current=True).order_by("grade", "letter"))
+    assignment_form = forms.AssignmentForm(
+        systems=systems, subjects=subjects, classes=classes, prefix="assign"
+    )
     work_type_form = forms.WorkTypeForm(prefix="wt")
     conversion_form = forms.ConversionForm(systems=systems, prefix="conv")
     failed = False
@@ -268,7 +273,11 @@ def grading(request):
         try:
             if action == "assign":
                 assignment_form = forms.AssignmentForm(
-                    request.POST, systems=systems, subjects=subjects, prefix="assign"
+                    request.POST,
+                    systems=systems,
+                    subjects=subjects,
+                    classes=classes,
+                    prefix="assign",
                 )
                 if assignment_form.is_valid():
                     d = assignment_form.cleaned_data
@@ -278,6 +287,7 @@ def grading(request):
                         subject=next((s for s in subjects if s.pk == d["subject"]), None),
                         grade_from=d["grade_from"],
                         grade_to=d["grade_to"],
+                        school_class=next((c for c in classes if c.pk == d["school_class"]), None),
                     )
                     messages.success(request, "Система оценивания назначена.")
                     return redirect("/settings/grading/")
@@ -355,7 +365,9 @@ def grading(request):
         "grading",
         {
             "systems": systems,
-            "assignments": GradingAssignment.objects.select_related("system", "subject"),
+            "assignments": GradingAssignment.objects.select_related(
+                "system", "subject", "school_class"
+            ),
             "conversions": conversions,
             "work_types": WorkType.objects.order_by("name"),
             "notations": Notation.objects.order_by("code"),

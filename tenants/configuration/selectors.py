@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Prefetch, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 
 from otmetka.region.calendar import working_days_between
 
@@ -137,14 +137,23 @@ def regulation_in_force(on: date) -> dict[str, Any]:
 # --- grading assignments (CFG-06) ---------------------------------------------------------------
 
 
-def grading_system_for(*, subject: Subject | None, grade: int) -> GradingSystem:
-    """The scale of a subject in a grade: subject+grades, else the grades' scale, else default."""
-    candidates = GradingAssignment.objects.select_related("system").filter(
-        grade_from__lte=grade, grade_to__gte=grade
+def grading_system_for(*, subject: Subject | None, grade: int, school_class=None) -> GradingSystem:
+    """The scale of a subject in a class or grade, the most specific first: class + subject,
+    class, subject + grades, grades, then the default scale. 1–2 queries."""
+    candidates = list(
+        GradingAssignment.objects.select_related("system").filter(
+            Q(school_class__isnull=True, grade_from__lte=grade, grade_to__gte=grade)
+            | Q(school_class=school_class)
+            if school_class is not None
+            else Q(school_class__isnull=True, grade_from__lte=grade, grade_to__gte=grade)
+        )
     )
-    by_subject = {a.subject_id: a.system for a in candidates}
-    if subject is not None and subject.pk in by_subject:
-        return by_subject[subject.pk]
-    if None in by_subject:
-        return by_subject[None]
+    subject_id = subject.pk if subject is not None else None
+
+    def rank(a: GradingAssignment) -> tuple[int, int]:
+        return (0 if a.school_class_id else 1, 0 if a.subject_id else 1)
+
+    for a in sorted(candidates, key=rank):
+        if a.subject_id in (None, subject_id):
+            return a.system
     return GradingSystem.objects.get(is_default=True)

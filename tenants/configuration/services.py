@@ -810,14 +810,24 @@ def grading_assignment_save(
     subject: Subject | None,
     grade_from: int,
     grade_to: int,
+    school_class=None,
 ) -> GradingAssignment:
-    """Assign a scale to a subject and/or a grade range; ranges of one subject never overlap."""
+    """Assign a scale to a subject and/or a grade range, or to one class; ranges of one subject
+    never overlap, and a class has one assignment per subject."""
     errors = {}
+    if school_class is not None:
+        grade_from = grade_to = school_class.grade
     if not 1 <= grade_from <= grade_to <= 11:
         errors["grade_to"] = "Диапазон классов: от 1 до 11, «по» не меньше «с»."
-    clash = GradingAssignment.objects.filter(
-        subject=subject, grade_from__lte=grade_to, grade_to__gte=grade_from
-    ).first()
+    if school_class is not None:
+        clash = GradingAssignment.objects.filter(subject=subject, school_class=school_class).first()
+    else:
+        clash = GradingAssignment.objects.filter(
+            subject=subject,
+            school_class__isnull=True,
+            grade_from__lte=grade_to,
+            grade_to__gte=grade_from,
+        ).first()
     if clash is not None:
         errors["grade_from"] = (
             f"Для {'этого предмета' if subject else 'всех предметов'} в классах "
@@ -826,7 +836,11 @@ def grading_assignment_save(
     if errors:
         raise ValidationError(errors)
     assignment = GradingAssignment.objects.create(
-        system=system, subject=subject, grade_from=grade_from, grade_to=grade_to
+        system=system,
+        subject=subject,
+        school_class=school_class,
+        grade_from=grade_from,
+        grade_to=grade_to,
     )
     school_audit_append(
         ctx=ctx,
@@ -836,6 +850,7 @@ def grading_assignment_save(
             "system": system.name,
             "subject": subject.name if subject else None,
             "grades": [grade_from, grade_to],
+            "class": school_class.name if school_class else None,
         },
     )
     return assignment

@@ -25,6 +25,7 @@ from tenants.configuration.models import (
     Subject,
     WorkType,
 )
+from tenants.people.models import SchoolClass
 
 
 class AcademicYearSerializer(serializers.ModelSerializer):
@@ -328,12 +329,15 @@ class GradingAssignmentSerializer(serializers.ModelSerializer):
     subject = serializers.PrimaryKeyRelatedField(
         queryset=Subject.objects.all(), allow_null=True, required=False, default=None
     )
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.all(), allow_null=True, required=False, default=None
+    )
     grade_from = serializers.IntegerField(min_value=1, max_value=11, default=1)
     grade_to = serializers.IntegerField(min_value=1, max_value=11, default=11)
 
     class Meta:
         model = GradingAssignment
-        fields = ["id", "system", "subject", "grade_from", "grade_to"]
+        fields = ["id", "system", "subject", "school_class", "grade_from", "grade_to"]
         read_only_fields = ["id"]
 
 

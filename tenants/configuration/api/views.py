@@ -550,6 +550,7 @@ class GradingAssignmentViewSet(mixins.ListModelMixin, _SettingsViewSet):
         parameters=[
             OpenApiParameter("grade", int, required=True),
             OpenApiParameter("subject", int),
+            OpenApiParameter("class", int),
         ],
         responses=GradingSystemSerializer,
     )
@@ -573,7 +574,21 @@ class GradingAssignmentViewSet(mixins.ListModelMixin, _SettingsViewSet):
                 errors["subject"] = ["Нет такого предмета."]
         if errors:
             raise ValidationError(errors)
-        system = selectors.grading_system_for(subject=subject, grade=int(grade))
+        class_id = request.query_params.get("class", "")
+        school_class = None
+        if class_id:
+            from tenants.people.models import SchoolClass
+
+            school_class = SchoolClass.objects.filter(
+                pk=int(class_id) if class_id.isdigit() else 0
+            ).first()
+            if school_class is None:
+                raise ValidationError({"class": ["Нет такого класса."]})
+        system = selectors.grading_system_for(
+            subject=subject,
+            grade=school_class.grade if school_class else int(grade),
+            school_class=school_class,
+        )
         return Response(
             GradingSystemSerializer(GradingSystemViewSet.queryset.get(pk=system.pk)).data
         )

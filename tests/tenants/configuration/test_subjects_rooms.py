@@ -133,3 +133,34 @@ def test_subjects_rooms_assignments_api(school_a):
         f"/api/v1/grading-assignments/resolve/?grade=5&subject={own.json()['id']}"
     )
     assert resolved.json()["kind"] == "five_point"
+
+
+def test_a_class_assignment_beats_the_grade_range(school_a):
+    from tests.tenants.people import kit
+
+    with schema_context(school_a.schema_name):
+        ten = GradingSystem.objects.get(kind="ten_point")
+        pass_fail = GradingSystem.objects.get(kind="pass_fail")
+        hundred = GradingSystem.objects.get(kind="hundred_point")
+        maths = services.subjects_add_from_catalogue(ctx=CTX, codes=["mathematics"])[0]
+        five_a, five_b = kit.school_class(), kit.school_class(letter="Б")
+        services.grading_assignment_save(
+            ctx=CTX, system=ten, subject=None, grade_from=5, grade_to=9
+        )
+        services.grading_assignment_save(
+            ctx=CTX, system=pass_fail, subject=None, grade_from=1, grade_to=1, school_class=five_a
+        )
+        services.grading_assignment_save(
+            ctx=CTX, system=hundred, subject=maths, grade_from=1, grade_to=1, school_class=five_a
+        )
+        assert selectors.grading_system_for(subject=maths, grade=5, school_class=five_a) == hundred
+        assert selectors.grading_system_for(subject=None, grade=5, school_class=five_a) == pass_fail
+        assert selectors.grading_system_for(subject=maths, grade=5, school_class=five_b) == ten
+        with pytest.raises(ValidationError):
+            services.grading_assignment_save(
+                ctx=CTX, system=ten, subject=None, grade_from=1, grade_to=1, school_class=five_a
+            )
+    client = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    resolved = client.get(f"/api/v1/grading-assignments/resolve/?grade=5&class={five_a.pk}")
+    assert resolved.status_code == 200 and resolved.json()["kind"] == "pass_fail"
+    assert client.get("/api/v1/grading-assignments/resolve/?grade=5&class=x").status_code == 400

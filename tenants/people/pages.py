@@ -75,9 +75,63 @@ def _classes():
     )
 
 
+class PromoteForm(forms.Form):
+    to_year = forms.TypedChoiceField(label="В учебный год", coerce=int)
+    order_number = forms.CharField(label="Приказ директора: номер", max_length=50)
+    order_date = forms.DateField(label="Приказ: дата", widget=DATE)
+    graduating = forms.CharField(label="Выпускные параллели", initial="11", max_length=20)
+
+    def __init__(self, *args, years, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_year"].choices = [(y.pk, y.name) for y in years]
+
+    def clean_graduating(self):
+        parts = [p.strip() for p in self.cleaned_data["graduating"].replace(";", ",").split(",")]
+        if not all(p.isdigit() and 1 <= int(p) <= 11 for p in parts if p):
+            raise ValidationError("Через запятую, например: 9, 11.")
+        return [int(p) for p in parts if p]
+
+
 @scope_required(*READERS)
 def classes(request):
-    return render(request, "people/classes.html", {"classes": _classes()})
+    """Classes of the current year; the administration promotes them at the year's end (PPL-09)."""
+    from tenants.configuration.models import AcademicYear
+    from tenants.configuration.services import Order
+
+    from . import services
+
+    current = AcademicYear.objects.filter(is_current=True).first()
+    later = list(AcademicYear.objects.filter(start__gt=current.end)) if current else []
+    can_promote = request.caller.has_any({Scope.PEOPLE_WRITE}) and bool(later)
+    form = PromoteForm(request.POST or None, years=later)
+    if request.method == "POST":
+        if not can_promote:
+            return render(request, "403.html", status=403)
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                result = services.promote_all(
+                    ctx=AuditContext.from_request(request, role=request.caller.primary_role),
+                    from_year=current,
+                    to_year=next(y for y in later if y.pk == d["to_year"]),
+                    order=Order(d["order_number"], d["order_date"]),
+                    graduating_grades=d["graduating"],
+                )
+            except ValidationError as error:
+                form.add_error(None, error.messages)
+            else:
+                messages.success(
+                    request,
+                    f"Переведено: {result.promoted}, выпущено: {result.graduated}; "
+                    f"создано классов: {len(result.classes_created)}.",
+                )
+                return redirect("/people/classes/")
+    return render(
+        request,
+        "people/classes.html",
+        {"classes": _classes(), "form": form, "can_promote": can_promote},
+        status=400 if form.errors else 200,
+    )
 
 
 class TransferForm(forms.Form):

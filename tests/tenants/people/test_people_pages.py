@@ -140,3 +140,57 @@ def test_the_card_moves_a_student(school_a):
         assert student.class_memberships.get(end__isnull=True).school_class == five_b
     lead = school_client(school_a, SchoolRole.CLASS_TEACHER)
     assert lead.post(card, {"action": "leave"}).status_code in (403, 404)
+
+
+def test_year_end_promotion_from_the_classes_page(school_a):
+    with schema_context(school_a.schema_name):
+        five_a = kit.school_class()
+        kit.enrol(five_a, "Будущий")
+        assert (
+            school_client(school_a, SchoolRole.SCHOOL_ADMIN).get("/people/classes/").status_code
+            == 200
+        )
+        next_year = kit.year("2027/2028", date(2027, 9, 1), date(2028, 8, 31))
+    admin = school_client(school_a, SchoolRole.DIRECTOR)
+    page = admin.get("/people/classes/").content.decode()
+    assert "Перевести всех" in page
+    bad = admin.post(
+        "/people/classes/",
+        {
+            "to_year": next_year.pk,
+            "order_number": "130-у",
+            "order_date": "2027-05-28",
+            "graduating": "12",
+        },
+    )
+    assert bad.status_code == 400
+    done = admin.post(
+        "/people/classes/",
+        {
+            "to_year": next_year.pk,
+            "order_number": "130-у",
+            "order_date": "2027-05-28",
+            "graduating": "11",
+        },
+    )
+    assert done.status_code == 302
+    with schema_context(school_a.schema_name):
+        from tenants.people.models import SchoolClass
+
+        assert SchoolClass.objects.filter(year=next_year, grade=6, letter="А").exists()
+    lead = school_client(school_a, SchoolRole.CLASS_TEACHER)
+    assert lead.post("/people/classes/", {}).status_code == 403
+
+
+def test_page_titles_are_plain_text(school_a):
+    """A block written into the wrong place once put a whole form into <title>."""
+    import re
+
+    with schema_context(school_a.schema_name):
+        student = kit.enrol(kit.school_class(), "Заголовков")
+    admin = school_client(school_a, SchoolRole.DIRECTOR)
+    for path in ["/", "/people/", "/people/classes/", f"/people/students/{student.pk}/",
+                 "/people/consents/", "/people/import/", "/settings/", "/settings/year/",
+                 "/settings/grading/"]:  # fmt: skip
+        html = admin.get(path).content.decode()
+        assert re.search(r"<title>[^<]+</title>", html), path

@@ -21,6 +21,7 @@ urlpatterns = [
                 *api_common,
                 path("", include("tenants.configuration.api.urls")),
                 path("", include("tenants.people.api.urls")),
+                path("", include("tenants.timetable.api.urls")),
             ]
         ),
     ),

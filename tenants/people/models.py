@@ -237,6 +237,9 @@ class Teaching(models.Model):
     group = models.ForeignKey(
         Group, on_delete=models.PROTECT, null=True, blank=True, related_name="teaching"
     )
+    weekly_hours = models.DecimalField(
+        "часов в неделю", max_digits=4, decimal_places=1, null=True, blank=True
+    )  # the teaching load (TTB-02)
     start = models.DateField("с")
     end = models.DateField("по", null=True, blank=True)
 

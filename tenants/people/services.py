@@ -430,16 +430,25 @@ def teaching_assign(
     school_class: SchoolClass | None = None,
     group: Group | None = None,
     date_from: date,
+    weekly_hours=None,
 ) -> Teaching:
-    """A teacher teaches a subject to a class or a group from a date (PPL-03)."""
+    """A teacher teaches a subject to a class or a group from a date (PPL-03), for so many
+    hours a week (the teaching load, TTB-02)."""
     errors = {}
+    if weekly_hours is not None and not 0 < weekly_hours <= 40:
+        errors["weekly_hours"] = "Часов в неделю — больше 0 и не больше 40."
     if (school_class is None) == (group is None):
         errors["school_class"] = "Укажите класс или группу."
     if staff.deactivated_at is not None:
         errors["staff"] = "Сотрудник не работает в школе."
     _raise(errors)
     teaching = Teaching.objects.create(
-        staff=staff, subject=subject, school_class=school_class, group=group, start=date_from
+        staff=staff,
+        subject=subject,
+        school_class=school_class,
+        group=group,
+        start=date_from,
+        weekly_hours=weekly_hours,
     )
     school_audit_append(
         ctx=ctx,
@@ -450,6 +459,7 @@ def teaching_assign(
             "subject": subject.name,
             "unit": (school_class or group).name,
             "start": date_from,
+            "weekly_hours": weekly_hours,
         },
     )
     return teaching

@@ -51,6 +51,7 @@ class Scope:
     PEOPLE_WRITE = "people:write"  # enrol, edit, move, import
     CLASS_READ = "class:read"  # the students one teaches or leads (PPL-03, PPL-04)
     CLASS_WRITE = "class:write"  # a class teacher: own class's lists and personal data
+    TIMETABLE_WRITE = "timetable:write"  # curriculum, load hours, bells, timetable
     TEMPLATES_WRITE = "templates:write"  # the region's configuration template (N-22)
 
 
@@ -72,7 +73,7 @@ REGION_ROLE_SCOPES: dict[str, frozenset[str]] = {
 
 _STAFF = frozenset({Scope.SCHOOL_READ, Scope.SETTINGS_READ})
 _PEOPLE = frozenset({Scope.PEOPLE_READ, Scope.PEOPLE_WRITE})
-_SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE} | _PEOPLE
+_SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE, Scope.TIMETABLE_WRITE} | _PEOPLE
 
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
     SchoolRole.DIRECTOR: _SETTINGS_ADMIN

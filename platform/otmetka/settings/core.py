@@ -48,6 +48,7 @@ TENANT_APPS = [
     "tenants.audit",
     "tenants.configuration",
     "tenants.people",
+    "tenants.timetable",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

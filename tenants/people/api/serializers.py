@@ -242,7 +242,7 @@ class JoinSerializer(serializers.Serializer):
 class TeachingSerializer(serializers.ModelSerializer):
     class Meta:
         model = Teaching
-        fields = ["id", "staff", "subject", "school_class", "group", "start", "end"]
+        fields = ["id", "staff", "subject", "school_class", "group", "weekly_hours", "start", "end"]
         read_only_fields = ["id", "end"]
         extra_kwargs = {"school_class": {"required": False}, "group": {"required": False}}
 

@@ -412,6 +412,7 @@ class TeachingViewSet(mixins.ListModelMixin, _PeopleViewSet):
             school_class=data.get("school_class"),
             group=data.get("group"),
             date_from=data["start"],
+            weekly_hours=data.get("weekly_hours"),
         )
         return Response(TeachingSerializer(teaching).data, status=status.HTTP_201_CREATED)
 

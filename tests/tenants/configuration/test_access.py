@@ -4,32 +4,20 @@ The routes are read from the router, so an endpoint added later is covered witho
 Refusal happens before the object is looked up, so a placeholder id is enough.
 """
 
-import re
 
 import pytest
 
 from otmetka.accounts.roles import SchoolRole
 from tenants.configuration.api.urls import router
 from tests.factories import school_client, school_user
+from tests.routes import router_routes
 
 pytestmark = pytest.mark.django_db
 
 WRITE = {"post", "put", "patch", "delete"}
 
 
-def _routes() -> list[tuple[str, str]]:
-    routes = []
-    for pattern in router.urls:
-        regex = pattern.pattern.regex.pattern
-        if "format" in regex:
-            continue
-        path = re.sub(r"\(\?P<\w+>[^)]+\)", "1", regex).lstrip("^").rstrip("$")
-        for method in pattern.callback.actions:
-            routes.append((method, f"/api/v1/{path}"))
-    return sorted(set(routes))
-
-
-ROUTES = _routes()
+ROUTES = router_routes(router)
 
 
 def test_the_router_has_the_endpoints_this_test_is_about():

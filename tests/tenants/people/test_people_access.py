@@ -1,7 +1,6 @@
 """Who sees whom (PPL-03, PPL-04, PDN-03, PDN-06) through the API, and the refusals every
 people endpoint owes: families, another school's staff, anonymous callers."""
 
-import re
 
 import pytest
 from django.db import connection
@@ -13,6 +12,7 @@ from tenants.people import services
 from tenants.people.api.urls import router
 from tenants.people.models import PersonalDataAccess
 from tests.factories import school_client, school_user
+from tests.routes import router_routes
 from tests.tenants.people import kit
 
 pytestmark = pytest.mark.django_db
@@ -181,18 +181,7 @@ def test_enrol_transfer_leave_through_the_api(school_a, scene):
 # --- every people endpoint: families, another school's staff and anonymous callers are refused --
 
 
-def _routes() -> list[tuple[str, str]]:
-    routes = []
-    for pattern in router.urls:
-        regex = pattern.pattern.regex.pattern
-        if "format" in regex:
-            continue
-        path = re.sub(r"\(\?P<\w+>[^)]+\)", "1", regex).lstrip("^").rstrip("$")
-        routes += [(method, f"/api/v1/{path}") for method in pattern.callback.actions]
-    return sorted(set(routes))
-
-
-ROUTES = _routes()
+ROUTES = router_routes(router)
 
 
 @pytest.mark.parametrize(("method", "path"), ROUTES)

@@ -1,0 +1,93 @@
+from rest_framework import serializers
+
+from tenants.configuration.models import AcademicYear, Room, Subject
+from tenants.people.models import Group, SchoolClass, Staff
+from tenants.timetable.models import BellSchedule, CurriculumLine, TimetableEntry, Weeks
+
+
+class CurriculumLineSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CurriculumLine
+        fields = ["id", "year", "grade", "profile", "subject", "hours", "school_part"]
+        read_only_fields = ["id"]
+        validators = []
+
+
+class CurriculumWriteSerializer(serializers.Serializer):
+    year = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+    grade = serializers.IntegerField(min_value=1, max_value=11)
+    profile = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=12)
+    school_part = serializers.BooleanField(default=False)
+
+
+class BellSerializer(serializers.Serializer):
+    number = serializers.IntegerField(min_value=0, max_value=12)
+    start = serializers.TimeField()
+    end = serializers.TimeField()
+
+
+class BellScheduleSerializer(serializers.ModelSerializer):
+    bells = BellSerializer(many=True, read_only=True)
+
+    class Meta:
+        model = BellSchedule
+        fields = ["id", "name", "is_default", "bells"]
+        read_only_fields = fields
+
+
+class BellScheduleWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60)
+    is_default = serializers.BooleanField(default=False)
+    bells = BellSerializer(many=True, allow_empty=False, max_length=13)
+
+
+class TimetableEntrySerializer(serializers.ModelSerializer):
+    unit = serializers.SerializerMethodField()
+    subject_name = serializers.CharField(source="subject.name")
+    teacher_name = serializers.CharField(source="teacher.short_name")
+    room_number = serializers.CharField(source="room.number", default=None)
+
+    class Meta:
+        model = TimetableEntry
+        fields = [
+            "id",
+            "school_class",
+            "group",
+            "unit",
+            "subject",
+            "subject_name",
+            "teacher",
+            "teacher_name",
+            "room",
+            "room_number",
+            "weekday",
+            "number",
+            "weeks",
+            "valid_from",
+            "valid_to",
+        ]
+        read_only_fields = fields
+
+    def get_unit(self, entry) -> str:
+        return entry.school_class.name if entry.school_class_id else entry.group.name
+
+
+class TimetableEntryWriteSerializer(serializers.Serializer):
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), required=False, allow_null=True, default=None
+    )
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    teacher = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+    room = serializers.PrimaryKeyRelatedField(
+        queryset=Room.objects.all(), required=False, allow_null=True, default=None
+    )
+    weekday = serializers.IntegerField(min_value=1, max_value=6)
+    number = serializers.IntegerField(min_value=0, max_value=12)
+    weeks = serializers.ChoiceField(choices=Weeks.choices, default=Weeks.EVERY)
+    valid_from = serializers.DateField()
+    valid_to = serializers.DateField()

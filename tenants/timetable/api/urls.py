@@ -1,0 +1,9 @@
+from rest_framework.routers import SimpleRouter
+
+from .views import BellScheduleViewSet, CurriculumViewSet, TimetableViewSet
+
+router = SimpleRouter()
+router.register("curriculum", CurriculumViewSet, basename="curriculum")
+router.register("bell-schedules", BellScheduleViewSet, basename="bell-schedule")
+router.register("timetable", TimetableViewSet, basename="timetable")
+urlpatterns = router.urls

@@ -1,0 +1,144 @@
+"""Curriculum, bells and the weekly timetable (school host). Timetables are not personal data:
+every staff member reads them; the administration writes them."""
+
+from django.db.models import Prefetch
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status
+from rest_framework.exceptions import ValidationError
+from rest_framework.response import Response
+
+from otmetka.accounts.roles import Scope
+from otmetka.api.base import SCHOOL, ScopedViewSet
+from otmetka.audit.context import AuditContext
+from tenants.timetable import services
+from tenants.timetable.models import Bell, BellSchedule, CurriculumLine, TimetableEntry
+
+from .serializers import (
+    BellScheduleSerializer,
+    BellScheduleWriteSerializer,
+    CurriculumLineSerializer,
+    CurriculumWriteSerializer,
+    TimetableEntrySerializer,
+    TimetableEntryWriteSerializer,
+)
+
+SCOPES = {
+    "GET": {Scope.SETTINGS_READ},
+    "POST": {Scope.TIMETABLE_WRITE},
+    "PUT": {Scope.TIMETABLE_WRITE},
+    "DELETE": {Scope.TIMETABLE_WRITE},
+}
+
+
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
+class _TimetableViewSet(ScopedViewSet):
+    abstract = True
+    audience = SCHOOL
+    scope_map = SCOPES
+    pagination_class = None
+
+    def restrict(self, queryset, caller):
+        return queryset
+
+    def ctx(self) -> AuditContext:
+        return AuditContext.from_request(self.request, role=self.caller.primary_role)
+
+
+class CurriculumViewSet(mixins.ListModelMixin, _TimetableViewSet):
+    """The curriculum (TTB-01): weekly hours per subject, grade and profile; POST sets a line
+    (hours 0 removes it)."""
+
+    queryset = CurriculumLine.objects.order_by("grade", "profile", "subject__name")
+    serializer_class = CurriculumLineSerializer
+
+    @extend_schema(request=CurriculumWriteSerializer, responses={201: CurriculumLineSerializer})
+    def create(self, request):
+        line = services.curriculum_line_save(
+            ctx=self.ctx(), **_valid(CurriculumWriteSerializer, request)
+        )
+        return Response(CurriculumLineSerializer(line).data, status=status.HTTP_201_CREATED)
+
+
+class BellScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _TimetableViewSet):
+    """Bell schedules (TTB-03): shifts and shortened days."""
+
+    queryset = BellSchedule.objects.prefetch_related(
+        Prefetch("bells", queryset=Bell.objects.order_by("number"))
+    ).order_by("name")
+    serializer_class = BellScheduleSerializer
+
+    def _save(self, request, schedule=None):
+        data = _valid(BellScheduleWriteSerializer, request)
+        schedule = services.bell_schedule_save(
+            ctx=self.ctx(),
+            name=data["name"],
+            is_default=data["is_default"],
+            bells=[services.BellInput(**b) for b in data["bells"]],
+            schedule=schedule,
+        )
+        return self.get_queryset().get(pk=schedule.pk)
+
+    @extend_schema(request=BellScheduleWriteSerializer, responses={201: BellScheduleSerializer})
+    def create(self, request):
+        return Response(
+            BellScheduleSerializer(self._save(request)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=BellScheduleWriteSerializer, responses=BellScheduleSerializer)
+    def update(self, request, pk=None):
+        return Response(BellScheduleSerializer(self._save(request, self.get_object())).data)
+
+
+class TimetableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _TimetableViewSet):
+    """The weekly timetable (TTB-03, TTB-04); filter by ?class=, ?group=, ?teacher=, ?room=.
+    A clash is refused with 400 and the clash named."""
+
+    queryset = TimetableEntry.objects.select_related(
+        "school_class", "group", "subject", "teacher", "room"
+    ).order_by("weekday", "number", "pk")
+    serializer_class = TimetableEntrySerializer
+
+    @extend_schema(
+        parameters=[OpenApiParameter(name, int) for name in ("class", "group", "teacher", "room")]
+    )
+    def list(self, request):
+        queryset = self.get_queryset()
+        for param, field in (
+            ("class", "school_class_id"),
+            ("group", "group_id"),
+            ("teacher", "teacher_id"),
+            ("room", "room_id"),
+        ):
+            value = request.query_params.get(param)
+            if value is not None:
+                if not value.isdigit():
+                    raise ValidationError({param: ["Укажите номер."]})
+                queryset = queryset.filter(**{field: int(value)})
+        return Response(TimetableEntrySerializer(queryset, many=True).data)
+
+    def _save(self, request, entry=None):
+        data = _valid(TimetableEntryWriteSerializer, request)
+        saved = services.timetable_entry_save(
+            ctx=self.ctx(), data=services.EntryInput(**data), entry=entry
+        )
+        return self.get_queryset().get(pk=saved.pk)
+
+    @extend_schema(request=TimetableEntryWriteSerializer, responses={201: TimetableEntrySerializer})
+    def create(self, request):
+        return Response(
+            TimetableEntrySerializer(self._save(request)).data, status=status.HTTP_201_CREATED
+        )
+
+    @extend_schema(request=TimetableEntryWriteSerializer, responses=TimetableEntrySerializer)
+    def update(self, request, pk=None):
+        return Response(TimetableEntrySerializer(self._save(request, self.get_object())).data)
+
+    @extend_schema(responses={204: None})
+    def destroy(self, request, pk=None):
+        services.timetable_entry_delete(ctx=self.ctx(), entry=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)

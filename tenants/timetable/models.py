@@ -1,0 +1,124 @@
+"""Curriculum, bells and the weekly timetable (TTB-01…04).
+
+The teaching load (TTB-02) is `people.Teaching` with its weekly hours: who teaches which subject to
+which class or group. Timetable entries place load on a weekday and lesson number, with a teacher
+and a room, for a date range and every week or alternate weeks.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import F, Q
+
+from tenants.configuration.models import AcademicYear, Room, Subject
+from tenants.people.models import Group, SchoolClass, Staff
+
+
+class CurriculumLine(models.Model):
+    """Hours a week of a subject in a grade (and profile) by the school's curriculum (TTB-01)."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    grade = models.PositiveSmallIntegerField("параллель")
+    profile = models.CharField("профиль", max_length=60, blank=True)
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    hours = models.DecimalField("часов в неделю", max_digits=4, decimal_places=1)
+    school_part = models.BooleanField("часть, формируемая школой", default=False)
+
+    class Meta:
+        verbose_name = "строка учебного плана"
+        verbose_name_plural = "учебный план"
+        ordering = ["year", "grade", "profile", "subject"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "grade", "profile", "subject"], name="curriculum_line_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(hours__gt=0, hours__lte=12, grade__gte=1, grade__lte=11),
+                name="curriculum_line_ranges",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.grade} {self.profile} {self.subject}: {self.hours}".replace("  ", " ")
+
+
+class BellSchedule(models.Model):
+    """Lesson times (TTB-03): a shift, or a shortened day."""
+
+    name = models.CharField("название", max_length=60, unique=True)
+    is_default = models.BooleanField("основное", default=False)
+
+    class Meta:
+        verbose_name = "расписание звонков"
+        verbose_name_plural = "расписания звонков"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Bell(models.Model):
+    schedule = models.ForeignKey(BellSchedule, on_delete=models.CASCADE, related_name="bells")
+    number = models.PositiveSmallIntegerField("урок")
+    start = models.TimeField("начало")
+    end = models.TimeField("окончание")
+
+    class Meta:
+        verbose_name = "звонок"
+        verbose_name_plural = "звонки"
+        ordering = ["schedule", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["schedule", "number"], name="bell_number_unique"),
+            models.CheckConstraint(condition=Q(end__gt=F("start")), name="bell_end_after_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number}: {self.start:%H:%M}–{self.end:%H:%M}"
+
+
+class Weeks(models.TextChoices):
+    EVERY = "every", "Каждую неделю"
+    ODD = "odd", "По нечётным неделям"
+    EVEN = "even", "По чётным неделям"
+
+
+class TimetableEntry(models.Model):
+    """A lesson in the weekly timetable (TTB-03, TTB-04) for a class or a group."""
+
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    teacher = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    room = models.ForeignKey(
+        Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    weekday = models.PositiveSmallIntegerField("день недели")  # 1 = Monday … 6 = Saturday
+    number = models.PositiveSmallIntegerField("урок")
+    weeks = models.CharField("недели", max_length=5, choices=Weeks.choices, default=Weeks.EVERY)
+    valid_from = models.DateField("действует с")
+    valid_to = models.DateField("действует по")
+
+    class Meta:
+        verbose_name = "урок в расписании"
+        verbose_name_plural = "расписание"
+        ordering = ["weekday", "number"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, group__isnull=True)
+                | Q(school_class__isnull=True, group__isnull=False),
+                name="entry_class_or_group",
+            ),
+            models.CheckConstraint(
+                condition=Q(weekday__gte=1, weekday__lte=6, number__gte=0, number__lte=12)
+                & Q(valid_to__gte=F("valid_from")),
+                name="entry_ranges",
+            ),
+        ]
+        indexes = [models.Index(fields=["weekday", "number"], name="entry_slot_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.weekday}/{self.number}: {self.subject}"

@@ -1,0 +1,303 @@
+"""Writes to the curriculum, bells and timetable (TTB-01…04), validated and audited.
+
+The timetable refuses a teacher, a room, a class or a student in two places at once and names
+the clash. Two groups of one class may meet at the same time (a subject split) unless they share
+a student; a whole-class lesson clashes with any group lesson of that class.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+
+from otmetka.audit.context import AuditContext
+from tenants.audit.services import school_audit_append
+from tenants.configuration.models import AcademicYear, Room, Subject
+from tenants.people.models import Group, GroupMembership, SchoolClass, Staff, Teaching
+
+from .models import Bell, BellSchedule, CurriculumLine, TimetableEntry, Weeks
+
+WEEKDAYS = ["", "понедельник", "вторник", "среда", "четверг", "пятница", "суббота"]
+
+
+@transaction.atomic
+def curriculum_line_save(
+    *,
+    ctx: AuditContext,
+    year: AcademicYear,
+    grade: int,
+    subject: Subject,
+    hours: Decimal,
+    profile: str = "",
+    school_part: bool = False,
+) -> CurriculumLine:
+    """Set a subject's weekly hours in a grade (and profile); hours 0 removes the line."""
+    errors = {}
+    if not 1 <= grade <= 11:
+        errors["grade"] = "Параллель от 1 до 11."
+    if not Decimal(0) <= hours <= Decimal(12):
+        errors["hours"] = "Часов в неделю — от 0 до 12."
+    if errors:
+        raise ValidationError(errors)
+    line = CurriculumLine.objects.filter(
+        year=year, grade=grade, profile=profile.strip(), subject=subject
+    ).first()
+    old = {"hours": line.hours} if line else None
+    if hours == 0:
+        if line is not None:
+            line.delete()
+        school_audit_append(
+            ctx=ctx,
+            action="curriculum.remove",
+            old=old,
+            new={"grade": grade, "subject": subject.name},
+        )
+        return CurriculumLine(year=year, grade=grade, subject=subject, hours=Decimal(0))
+    line = line or CurriculumLine(year=year, grade=grade, profile=profile.strip(), subject=subject)
+    line.hours, line.school_part = hours, school_part
+    line.save()
+    school_audit_append(
+        ctx=ctx,
+        action="curriculum.save",
+        obj=line,
+        old=old,
+        new={"grade": grade, "profile": line.profile, "subject": subject.name, "hours": hours},
+    )
+    return line
+
+
+@dataclass(frozen=True)
+class BellInput:
+    number: int
+    start: time
+    end: time
+
+
+@transaction.atomic
+def bell_schedule_save(
+    *,
+    ctx: AuditContext,
+    name: str,
+    bells: Sequence[BellInput],
+    is_default: bool = False,
+    schedule: BellSchedule | None = None,
+) -> BellSchedule:
+    """A bell schedule: lessons in order, each ending after it starts, none overlapping."""
+    errors: dict[str, list[str]] = {}
+    if not name.strip():
+        errors["name"] = ["Укажите название."]
+    if not bells:
+        errors["bells"] = ["Добавьте хотя бы один урок."]
+    numbers = [b.number for b in bells]
+    if len(set(numbers)) != len(numbers):
+        errors["bells"] = ["Номера уроков повторяются."]
+    ordered = sorted(enumerate(bells), key=lambda item: item[1].number)
+    for i, bell in ordered:
+        if bell.end <= bell.start:
+            errors[f"bells[{i}].end"] = ["Урок заканчивается раньше, чем начинается."]
+    for (_, a), (j, b) in itertools.pairwise(ordered):
+        if b.start < a.end:
+            errors[f"bells[{j}].start"] = [f"Урок {b.number} начинается до конца урока {a.number}."]
+    clash = BellSchedule.objects.filter(name__iexact=name.strip())
+    if schedule is not None:
+        clash = clash.exclude(pk=schedule.pk)
+    if clash.exists():
+        errors["name"] = ["Расписание звонков с таким названием уже есть."]
+    if errors:
+        raise ValidationError(errors)
+    schedule = schedule or BellSchedule()
+    schedule.name = name.strip()
+    if is_default:
+        BellSchedule.objects.exclude(pk=schedule.pk).update(is_default=False)
+    schedule.is_default = is_default or not BellSchedule.objects.exclude(pk=schedule.pk).exists()
+    schedule.save()
+    schedule.bells.all().delete()
+    Bell.objects.bulk_create(
+        Bell(schedule=schedule, number=b.number, start=b.start, end=b.end) for b in bells
+    )
+    school_audit_append(
+        ctx=ctx,
+        action="bells.save",
+        obj=schedule,
+        new={"name": schedule.name, "bells": [[b.number, b.start, b.end] for b in bells]},
+    )
+    return schedule
+
+
+@dataclass(frozen=True)
+class EntryInput:
+    subject: Subject
+    teacher: Staff
+    weekday: int
+    number: int
+    valid_from: date
+    valid_to: date
+    school_class: SchoolClass | None = None
+    group: Group | None = None
+    room: Room | None = None
+    weeks: str = Weeks.EVERY
+
+
+def _parity_overlap(a: str, b: str) -> bool:
+    return a == Weeks.EVERY or b == Weeks.EVERY or a == b
+
+
+def _describe(entry: TimetableEntry) -> str:
+    unit = entry.school_class.name if entry.school_class_id else entry.group.name
+    return f"{unit}, {entry.subject.name}, {entry.teacher.short_name}"
+
+
+def timetable_clashes(data: EntryInput, *, exclude: int | None = None) -> dict[str, list[str]]:
+    """Field messages naming each clash of `data` with the timetable (3–4 queries)."""
+    same_slot = (
+        TimetableEntry.objects.select_related("school_class", "group", "subject", "teacher", "room")
+        .filter(
+            weekday=data.weekday,
+            number=data.number,
+            valid_from__lte=data.valid_to,
+            valid_to__gte=data.valid_from,
+        )
+        .exclude(pk=exclude)
+    )
+    others = [e for e in same_slot if _parity_overlap(e.weeks, data.weeks)]
+    errors: dict[str, list[str]] = {}
+    when = f"{WEEKDAYS[data.weekday]}, {data.number}-й урок"
+    # the classes this lesson occupies, and (for a group) its students
+    my_classes: set[int] = (
+        {data.school_class.pk}
+        if data.school_class
+        else set(data.group.classes.values_list("pk", flat=True))
+    )
+    my_students: set[int] = set()
+    if data.group is not None:
+        my_students = set(
+            GroupMembership.objects.filter(group=data.group, end__isnull=True).values_list(
+                "student_id", flat=True
+            )
+        )
+    group_classes = {
+        g.pk: {c.pk for c in g.classes.all()}
+        for g in Group.objects.filter(
+            pk__in=[e.group_id for e in others if e.group_id]
+        ).prefetch_related("classes")
+    }
+    group_students: dict[int, set[int]] = {}
+    for group_id, student_id in GroupMembership.objects.filter(
+        group_id__in=list(group_classes), end__isnull=True
+    ).values_list("group_id", "student_id"):
+        group_students.setdefault(group_id, set()).add(student_id)
+    for other in others:
+        if other.teacher_id == data.teacher.pk:
+            errors.setdefault("teacher", []).append(
+                f"{data.teacher.short_name} в это время ({when}) уже ведёт урок "
+                f"({_describe(other)})."
+            )
+        if data.room is not None and other.room_id == data.room.pk:
+            errors.setdefault("room", []).append(
+                f"Кабинет {data.room.number} в это время ({when}) занят ({_describe(other)})."
+            )
+        other_classes = (
+            {other.school_class_id} if other.school_class_id else group_classes[other.group_id]
+        )
+        whole = data.school_class is not None or other.school_class_id is not None
+        if whole and my_classes & other_classes:
+            errors.setdefault("school_class", []).append(
+                f"У класса в это время ({when}) уже есть урок ({_describe(other)})."
+            )
+        elif not whole and my_students & group_students.get(other.group_id, set()):
+            shared = len(my_students & group_students[other.group_id])
+            errors.setdefault("group", []).append(
+                f"{shared} обучающихся группы в это время ({when}) заняты ({_describe(other)})."
+            )
+    return errors
+
+
+def _entry_errors(
+    data: EntryInput, year: AcademicYear | None, exclude: int | None = None
+) -> dict[str, list[str]]:
+    errors: dict[str, list[str]] = {}
+    if (data.school_class is None) == (data.group is None):
+        errors["school_class"] = ["Укажите класс или группу."]
+    if not 1 <= data.weekday <= 6:
+        errors["weekday"] = ["День недели: от понедельника (1) до субботы (6)."]
+    if not 0 <= data.number <= 12:
+        errors["number"] = ["Номер урока: от 0 до 12."]
+    if data.valid_to < data.valid_from:
+        errors["valid_to"] = ["«По» раньше «с»."]
+    if year is not None and (data.valid_from < year.start or data.valid_to > year.end):
+        errors["valid_from"] = [f"Даты вне {year.name} учебного года."]
+    if data.teacher.deactivated_at is not None:
+        errors["teacher"] = ["Сотрудник не работает в школе."]
+    if data.room is not None and not data.room.is_active:
+        errors["room"] = ["Кабинет не используется."]
+    if errors:
+        return errors
+    unit = Q(school_class=data.school_class) if data.school_class else Q(group=data.group)
+    has_load = (
+        Teaching.objects.filter(unit, staff=data.teacher, subject=data.subject)
+        .filter(start__lte=data.valid_to)
+        .filter(Q(end__isnull=True) | Q(end__gte=data.valid_from))
+        .exists()
+    )
+    if not has_load:
+        name = data.school_class.name if data.school_class else data.group.name
+        errors["teacher"] = [
+            f"У {data.teacher.short_name} нет нагрузки по предмету «{data.subject.name}» в {name}."
+        ]
+        return errors
+    return timetable_clashes(data, exclude=exclude)
+
+
+@transaction.atomic
+def timetable_entry_save(
+    *, ctx: AuditContext, data: EntryInput, entry: TimetableEntry | None = None
+) -> TimetableEntry:
+    unit = data.school_class or data.group
+    errors = _entry_errors(
+        data, unit.year if unit is not None else None, exclude=entry.pk if entry else None
+    )
+    if errors:
+        raise ValidationError(errors)
+    old = (
+        None
+        if entry is None
+        else {"slot": [entry.weekday, entry.number], "teacher": entry.teacher_id}
+    )
+    entry = entry or TimetableEntry()
+    for field in ("subject", "teacher", "weekday", "number", "valid_from", "valid_to",
+                  "school_class", "group", "room", "weeks"):  # fmt: skip
+        setattr(entry, field, getattr(data, field))
+    entry.save()
+    school_audit_append(
+        ctx=ctx,
+        action="timetable.save",
+        obj=entry,
+        old=old,
+        new={
+            "unit": (data.school_class or data.group).name,
+            "subject": data.subject.name,
+            "teacher": data.teacher.short_name,
+            "room": data.room.number if data.room else None,
+            "slot": [data.weekday, data.number, data.weeks],
+            "dates": [data.valid_from, data.valid_to],
+        },
+    )
+    return entry
+
+
+@transaction.atomic
+def timetable_entry_delete(*, ctx: AuditContext, entry: TimetableEntry) -> None:
+    school_audit_append(
+        ctx=ctx,
+        action="timetable.delete",
+        obj=entry,
+        old={"slot": [entry.weekday, entry.number], "subject": entry.subject_id},
+    )
+    entry.delete()

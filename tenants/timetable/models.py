@@ -82,8 +82,8 @@ class Weeks(models.TextChoices):
     EVEN = "even", "По чётным неделям"
 
 
-class TimetableEntry(models.Model):
-    """A lesson in the weekly timetable (TTB-03, TTB-04) for a class or a group."""
+class Placement(models.Model):
+    """Who meets whom for what, where: shared by timetable entries and dated lessons."""
 
     school_class = models.ForeignKey(
         SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
@@ -96,6 +96,14 @@ class TimetableEntry(models.Model):
     room = models.ForeignKey(
         Room, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+
+    class Meta:
+        abstract = True
+
+
+class TimetableEntry(Placement):
+    """A lesson in the weekly timetable (TTB-03, TTB-04) for a class or a group."""
+
     weekday = models.PositiveSmallIntegerField("день недели")  # 1 = Monday … 6 = Saturday
     number = models.PositiveSmallIntegerField("урок")
     weeks = models.CharField("недели", max_length=5, choices=Weeks.choices, default=Weeks.EVERY)
@@ -122,3 +130,30 @@ class TimetableEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.weekday}/{self.number}: {self.subject}"
+
+
+class Lesson(Placement):
+    """A dated lesson: a column of the journal. Made from the timetable over the year, skipping
+    holidays; re-made when the timetable changes, except lessons that hold journal data."""
+
+    date = models.DateField("дата")
+    number = models.PositiveSmallIntegerField("урок")
+    entry = models.ForeignKey(
+        TimetableEntry, on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    # set by the journal when attendance, marks, topic or homework are recorded for the lesson
+    has_journal_data = models.BooleanField("есть записи журнала", default=False)
+
+    class Meta:
+        verbose_name = "урок"
+        verbose_name_plural = "уроки"
+        ordering = ["date", "number"]
+        indexes = [
+            models.Index(fields=["school_class", "date"], name="lesson_class_date_idx"),
+            models.Index(fields=["group", "date"], name="lesson_group_date_idx"),
+            models.Index(fields=["teacher", "date"], name="lesson_teacher_date_idx"),
+            models.Index(fields=["entry", "date"], name="lesson_entry_date_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.date:%d.%m} {self.number}: {self.subject}"

@@ -257,7 +257,11 @@ def _entry_errors(
 
 @transaction.atomic
 def timetable_entry_save(
-    *, ctx: AuditContext, data: EntryInput, entry: TimetableEntry | None = None
+    *,
+    ctx: AuditContext,
+    data: EntryInput,
+    entry: TimetableEntry | None = None,
+    today: date | None = None,
 ) -> TimetableEntry:
     unit = data.school_class or data.group
     errors = _entry_errors(
@@ -289,11 +293,34 @@ def timetable_entry_save(
             "dates": [data.valid_from, data.valid_to],
         },
     )
+    entry.conflicts = _remake_after_change(ctx, entry, unit.year, today)
     return entry
+
+
+def _remake_after_change(ctx, entry: TimetableEntry, year, today: date | None) -> list:
+    """Once the year's lessons exist, a change re-makes this entry's lessons from today on
+    (lessons holding journal data stay and are returned as conflicts)."""
+    from django.utils import timezone
+
+    from .lessons import lessons_make
+    from .models import Lesson
+
+    if not Lesson.objects.filter(date__range=(year.start, year.end)).exists():
+        return []
+    start = max(today or timezone.localdate(), year.start)
+    return lessons_make(ctx=ctx, year=year, entries=[entry], start=start).conflicts
 
 
 @transaction.atomic
 def timetable_entry_delete(*, ctx: AuditContext, entry: TimetableEntry) -> None:
+    """Remove an entry and its lessons from today on, except lessons holding journal data."""
+    from django.utils import timezone
+
+    from .models import Lesson
+
+    Lesson.objects.filter(
+        entry=entry, date__gte=timezone.localdate(), has_journal_data=False
+    ).delete()
     school_audit_append(
         ctx=ctx,
         action="timetable.delete",

@@ -91,3 +91,26 @@ class TimetableEntryWriteSerializer(serializers.Serializer):
     weeks = serializers.ChoiceField(choices=Weeks.choices, default=Weeks.EVERY)
     valid_from = serializers.DateField()
     valid_to = serializers.DateField()
+
+
+class MakeLessonsSerializer(serializers.Serializer):
+    year = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+    start = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class LessonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    date = serializers.DateField()
+    number = serializers.IntegerField()
+    school_class = serializers.IntegerField(source="school_class_id", allow_null=True)
+    group = serializers.IntegerField(source="group_id", allow_null=True)
+    subject = serializers.IntegerField(source="subject_id")
+    teacher = serializers.IntegerField(source="teacher_id")
+    room = serializers.IntegerField(source="room_id", allow_null=True)
+    has_journal_data = serializers.BooleanField()
+
+
+class MakeLessonsResultSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    deleted = serializers.IntegerField()
+    conflicts = LessonSerializer(many=True)

@@ -2,8 +2,10 @@
 every staff member reads them; the administration writes them."""
 
 from django.db.models import Prefetch
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
+from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 
@@ -11,13 +13,16 @@ from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
 from otmetka.audit.context import AuditContext
 from tenants.timetable import services
-from tenants.timetable.models import Bell, BellSchedule, CurriculumLine, TimetableEntry
+from tenants.timetable.models import Bell, BellSchedule, CurriculumLine, Lesson, TimetableEntry
 
 from .serializers import (
     BellScheduleSerializer,
     BellScheduleWriteSerializer,
     CurriculumLineSerializer,
     CurriculumWriteSerializer,
+    LessonSerializer,
+    MakeLessonsResultSerializer,
+    MakeLessonsSerializer,
     TimetableEntrySerializer,
     TimetableEntryWriteSerializer,
 )
@@ -142,3 +147,64 @@ class TimetableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timeta
     def destroy(self, request, pk=None):
         services.timetable_entry_delete(ctx=self.ctx(), entry=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
+    """Dated lessons: `?class=` or `?group=` or `?teacher=`, with `from` and `to` dates (at most
+    a year). POST `make/` (re)makes a year's lessons from the timetable."""
+
+    queryset = Lesson.objects.order_by("date", "number", "pk")
+    serializer_class = LessonSerializer
+
+    @extend_schema(
+        parameters=[
+            *[OpenApiParameter(name, int) for name in ("class", "group", "teacher")],
+            OpenApiParameter("from", OpenApiTypes.DATE, required=True),
+            OpenApiParameter("to", OpenApiTypes.DATE, required=True),
+        ]
+    )
+    def list(self, request):
+        from datetime import date as date_type
+
+        errors, bounds = {}, {}
+        for key in ("from", "to"):
+            try:
+                bounds[key] = date_type.fromisoformat(request.query_params.get(key, ""))
+            except ValueError:
+                errors[key] = ["Дата в формате ГГГГ-ММ-ДД."]
+        if not errors and not 0 <= (bounds["to"] - bounds["from"]).days <= 366:
+            errors["to"] = ["Не больше года и не раньше «from»."]
+        queryset = self.get_queryset()
+        for param, field in (
+            ("class", "school_class_id"),
+            ("group", "group_id"),
+            ("teacher", "teacher_id"),
+        ):
+            value = request.query_params.get(param)
+            if value is not None:
+                if not value.isdigit():
+                    errors[param] = ["Укажите номер."]
+                else:
+                    queryset = queryset.filter(**{field: int(value)})
+        if errors:
+            raise ValidationError(errors)
+        queryset = queryset.filter(date__range=(bounds["from"], bounds["to"]))
+        return Response(LessonSerializer(queryset, many=True).data)
+
+    @extend_schema(request=MakeLessonsSerializer, responses=MakeLessonsResultSerializer)
+    @action(detail=False, methods=["post"])
+    def make(self, request):
+        from tenants.timetable.lessons import lessons_make
+
+        self.base_queryset()
+        data = _valid(MakeLessonsSerializer, request)
+        result = lessons_make(ctx=self.ctx(), year=data["year"], start=data["start"])
+        return Response(
+            MakeLessonsResultSerializer(
+                {
+                    "created": result.created,
+                    "deleted": result.deleted,
+                    "conflicts": result.conflicts,
+                }
+            ).data
+        )

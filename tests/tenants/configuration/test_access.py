@@ -4,7 +4,6 @@ The routes are read from the router, so an endpoint added later is covered witho
 Refusal happens before the object is looked up, so a placeholder id is enough.
 """
 
-
 import pytest
 
 from otmetka.accounts.roles import SchoolRole

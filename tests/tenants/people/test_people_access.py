@@ -1,7 +1,6 @@
 """Who sees whom (PPL-03, PPL-04, PDN-03, PDN-06) through the API, and the refusals every
 people endpoint owes: families, another school's staff, anonymous callers."""
 
-
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext

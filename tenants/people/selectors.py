@@ -63,6 +63,16 @@ def taught_student_ids(staff: Staff | None, on: date) -> QuerySet:
     in_groups = _current(GroupMembership.objects, on).filter(
         group_id__in=teaching.filter(group__isnull=False).values("group_id")
     )
+    # a substitute has the rights of the lessons they take that day (PPL-03, TTB-05)
+    from tenants.timetable.models import Lesson
+
+    substituted = Lesson.objects.filter(substitute=staff, date=on)
+    in_classes = in_classes | _current(ClassMembership.objects, on).filter(
+        school_class_id__in=substituted.filter(school_class__isnull=False).values("school_class_id")
+    )
+    in_groups = in_groups | _current(GroupMembership.objects, on).filter(
+        group_id__in=substituted.filter(group__isnull=False).values("group_id")
+    )
     return Student.objects.filter(
         Q(pk__in=in_classes.values("student_id")) | Q(pk__in=in_groups.values("student_id"))
     ).values("pk")

@@ -143,6 +143,13 @@ class Lesson(Placement):
     )
     # set by the journal when attendance, marks, topic or homework are recorded for the lesson
     has_journal_data = models.BooleanField("есть записи журнала", default=False)
+    # TTB-05: a substitution (the substitute gets the rights on this lesson, PPL-03) or a move
+    substitute = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="substitutions"
+    )
+    substitution_reason = models.CharField("причина замены", max_length=200, blank=True)
+    substituted_at_entry = models.BooleanField("замена отмечена при заполнении", default=False)
+    moved_from = models.DateField("перенесён с", null=True, blank=True)
 
     class Meta:
         verbose_name = "урок"

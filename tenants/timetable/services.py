@@ -328,3 +328,98 @@ def timetable_entry_delete(*, ctx: AuditContext, entry: TimetableEntry) -> None:
         old={"slot": [entry.weekday, entry.number], "subject": entry.subject_id},
     )
     entry.delete()
+
+
+# --- substitutions and reschedules (TTB-05)
+
+
+@transaction.atomic
+def substitution_register(
+    *,
+    ctx: AuditContext,
+    lesson,
+    substitute: Staff,
+    reason: str,
+    at_entry: bool = False,
+):
+    """A substitute teacher takes a lesson: registered in advance by a deputy, or by the
+    substitute when filling in the lesson (the flag stays on the lesson). The substitute gets the
+    rights on that lesson (PPL-03); the substitute must be free at that time."""
+    from .models import Lesson
+
+    errors: dict[str, list[str]] = {}
+    if substitute.deactivated_at is not None:
+        errors["substitute"] = ["Сотрудник не работает в школе."]
+    elif substitute.pk == lesson.teacher_id:
+        errors["substitute"] = ["Замена — другим учителем."]
+    if not reason.strip():
+        errors["reason"] = ["Укажите причину замены."]
+    busy = (
+        Lesson.objects.filter(date=lesson.date, number=lesson.number)
+        .filter(Q(teacher=substitute, substitute__isnull=True) | Q(substitute=substitute))
+        .exclude(pk=lesson.pk)
+        .select_related("school_class", "group", "subject", "teacher")
+        .first()
+    )
+    if busy is not None and "substitute" not in errors:
+        unit = busy.school_class.name if busy.school_class_id else busy.group.name
+        errors["substitute"] = [
+            f"{substitute.short_name} в это время ведёт урок ({unit}, {busy.subject.name})."
+        ]
+    if errors:
+        raise ValidationError(errors)
+    old = {"substitute": lesson.substitute_id}
+    lesson.substitute, lesson.substitution_reason = substitute, reason.strip()
+    lesson.substituted_at_entry = at_entry
+    lesson.save(update_fields=["substitute", "substitution_reason", "substituted_at_entry"])
+    school_audit_append(
+        ctx=ctx,
+        action="lesson.substitute",
+        obj=lesson,
+        old=old,
+        new={"substitute": substitute.short_name, "at_entry": at_entry, "date": lesson.date},
+        reason=lesson.substitution_reason,
+    )
+    return lesson
+
+
+@transaction.atomic
+def lesson_move(*, ctx: AuditContext, lesson, to_date: date, to_number: int, reason: str):
+    """A reschedule: the lesson moves to another date and lesson number (TTB-05), checked for
+    clashes of the teacher, the class or group and the room on that date."""
+    from .models import Lesson
+
+    errors: dict[str, list[str]] = {}
+    if not reason.strip():
+        errors["reason"] = ["Укажите причину переноса."]
+    if lesson.has_journal_data:
+        errors["lesson"] = ["На уроке уже есть записи журнала: перенос невозможен."]
+    clash = Lesson.objects.filter(date=to_date, number=to_number).exclude(pk=lesson.pk)
+    unit = (
+        Q(school_class_id=lesson.school_class_id)
+        if lesson.school_class_id
+        else Q(group_id=lesson.group_id)
+    )
+    teacher = lesson.substitute_id or lesson.teacher_id
+    busy = unit | Q(teacher_id=teacher) | Q(substitute_id=teacher)
+    if lesson.room_id:
+        busy |= Q(room_id=lesson.room_id)
+    taken = clash.filter(busy).first()
+    if taken is not None:
+        errors["to_date"] = [f"В это время уже есть урок: {taken}."]
+    if errors:
+        raise ValidationError(errors)
+    old = {"date": lesson.date, "number": lesson.number}
+    lesson.moved_from = lesson.moved_from or lesson.date
+    lesson.date, lesson.number = to_date, to_number
+    lesson.entry = None  # no longer the timetable's: a re-make leaves it alone
+    lesson.save(update_fields=["date", "number", "moved_from", "entry"])
+    school_audit_append(
+        ctx=ctx,
+        action="lesson.move",
+        obj=lesson,
+        old=old,
+        new={"date": to_date, "number": to_number},
+        reason=reason.strip(),
+    )
+    return lesson

@@ -108,9 +108,23 @@ class LessonSerializer(serializers.Serializer):
     teacher = serializers.IntegerField(source="teacher_id")
     room = serializers.IntegerField(source="room_id", allow_null=True)
     has_journal_data = serializers.BooleanField()
+    substitute = serializers.IntegerField(source="substitute_id", allow_null=True)
+    substitution_reason = serializers.CharField()
+    moved_from = serializers.DateField(allow_null=True)
 
 
 class MakeLessonsResultSerializer(serializers.Serializer):
     created = serializers.IntegerField()
     deleted = serializers.IntegerField()
     conflicts = LessonSerializer(many=True)
+
+
+class SubstituteSerializer(serializers.Serializer):
+    substitute = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+    reason = serializers.CharField(max_length=200)
+
+
+class MoveSerializer(serializers.Serializer):
+    date = serializers.DateField()
+    number = serializers.IntegerField(min_value=0, max_value=12)
+    reason = serializers.CharField(max_length=200)

@@ -23,6 +23,8 @@ from .serializers import (
     LessonSerializer,
     MakeLessonsResultSerializer,
     MakeLessonsSerializer,
+    MoveSerializer,
+    SubstituteSerializer,
     TimetableEntrySerializer,
     TimetableEntryWriteSerializer,
 )
@@ -208,3 +210,30 @@ class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
                 }
             ).data
         )
+
+    @extend_schema(request=SubstituteSerializer, responses=LessonSerializer)
+    @action(detail=True, methods=["post"])
+    def substitute(self, request, pk=None):
+        """Register a substitution in advance (TTB-05): the substitute gets the lesson's rights."""
+        data = _valid(SubstituteSerializer, request)
+        lesson = services.substitution_register(
+            ctx=self.ctx(),
+            lesson=self.get_object(),
+            substitute=data["substitute"],
+            reason=data["reason"],
+        )
+        return Response(LessonSerializer(lesson).data)
+
+    @extend_schema(request=MoveSerializer, responses=LessonSerializer)
+    @action(detail=True, methods=["post"])
+    def move(self, request, pk=None):
+        """Reschedule a lesson to another date and lesson number (TTB-05)."""
+        data = _valid(MoveSerializer, request)
+        lesson = services.lesson_move(
+            ctx=self.ctx(),
+            lesson=self.get_object(),
+            to_date=data["date"],
+            to_number=data["number"],
+            reason=data["reason"],
+        )
+        return Response(LessonSerializer(lesson).data)

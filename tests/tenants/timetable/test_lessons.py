@@ -129,3 +129,53 @@ def test_lessons_api(school_a):
         ).status_code
         == 403
     )
+
+
+def test_a_substitute_takes_the_lesson_and_its_rights(school_a):
+    from otmetka.accounts.roles import SchoolRole
+    from tenants.audit.models import AuditRecord
+    from tenants.people import selectors
+    from tests.factories import school_client
+
+    with schema_context(school_a.schema_name):
+        year, teacher, five_a = _school()
+        student = kit.enrol(five_a, "Заменов")
+        _entry(teacher, five_a, 3)
+        other_class = kit.school_class(letter="Б")
+        substitute, _ = kit.teacher_account(
+            school_a, SchoolRole.SUBJECT_TEACHER, "Заменяющая"
+        )
+        kit.teach(substitute, other_class)
+        busy = _entry(substitute, other_class, 3, number=1)
+        lessons_make(ctx=kit.CTX, year=year)
+        lesson = Lesson.objects.get(entry__school_class=five_a, date=date(2026, 9, 9))
+        from django.core.exceptions import ValidationError
+
+        with pytest.raises(ValidationError) as clash:  # the substitute teaches 5Б then
+            services.substitution_register(
+                ctx=kit.CTX, lesson=lesson, substitute=substitute, reason="болезнь"
+            )
+        assert "5Б" in clash.value.message_dict["substitute"][0]
+        services.timetable_entry_delete(ctx=kit.CTX, entry=busy)
+        Lesson.objects.filter(entry__isnull=True, school_class=other_class).delete()
+        services.substitution_register(
+            ctx=kit.CTX, lesson=lesson, substitute=substitute, reason="Болезнь учителя"
+        )
+        assert AuditRecord.objects.filter(action="lesson.substitute").exists()
+        visible_that_day = selectors.taught_student_ids(substitute, date(2026, 9, 9))
+        visible_next_day = selectors.taught_student_ids(substitute, date(2026, 9, 10))
+        assert student.pk in {row["pk"] for row in visible_that_day}
+        assert student.pk not in {row["pk"] for row in visible_next_day}
+    deputy = school_client(school_a, SchoolRole.DEPUTY)
+    moved = deputy.post(
+        f"/api/v1/lessons/{lesson.pk}/move/",
+        {"date": "2026-09-12", "number": 5, "reason": "Экскурсия"},
+        content_type="application/json",
+    )
+    assert moved.status_code == 200 and moved.json()["moved_from"] == "2026-09-09"
+    no_reason = deputy.post(
+        f"/api/v1/lessons/{lesson.pk}/substitute/",
+        {"substitute": substitute.pk, "reason": ""},
+        content_type="application/json",
+    )
+    assert no_reason.status_code == 400

@@ -4,8 +4,9 @@ one timetable change (issue 5).
     python bench/timetable.py [--classes 40] [--teachers 60] [--per-day 6] [--keep]
 
 Builds a school with quarters and holidays, `--classes` classes and `--teachers` teachers, and a
-full weekly timetable (classes × 5 days × `--per-day` lessons, no clashes). Times the real
-`lessons_make` for the whole year, then the real `timetable_entry_save` moving one lesson to
+full weekly timetable (classes × 5 days × `--per-day` lessons, no clashes) and a lesson plan
+per class. Times the real `lessons_make` for the whole year (which also puts the plans' topics on
+the lessons), then the real `timetable_entry_save` moving one lesson to
 another slot (which re-makes that entry's lessons). The baseline measured in the same run is
 writing the same number of rows with one bulk insert. Targets: under 20 s and under 1 s.
 """
@@ -89,7 +90,20 @@ def main() -> None:
             {(e.teacher_id, e.school_class_id): Teaching(staff_id=e.teacher_id, subject=maths,
              school_class_id=e.school_class_id, start=year.start) for e in entries}.values()
         )  # fmt: skip
-        log(f"{len(classes)} classes, {len(teachers)} teachers, {len(entries)} timetable entries")
+        # a КТП of 30 topics for every class: making lessons also puts the topics on them
+        from tenants.timetable.models import LessonPlan, PlanTopic
+
+        plans = LessonPlan.objects.bulk_create(
+            LessonPlan(year=year, school_class=cls, subject=maths, author=teachers[0])
+            for cls in classes
+        )
+        PlanTopic.objects.bulk_create(
+            PlanTopic(plan=plan, position=i, title=f"Тема {i}", hours=6)
+            for plan in plans
+            for i in range(1, 31)
+        )
+        log(f"{len(classes)} classes, {len(teachers)} teachers, {len(entries)} timetable entries,"
+            f" {len(plans)} lesson plans")  # fmt: skip
 
         started = time.perf_counter()
         result = lessons_make(ctx=ctx, year=year)

@@ -13,4 +13,9 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 30 * 60},
     },
+    "send-event-reminders": {  # TTB-11; hourly so each school's 25th starts soon after midnight
+        "task": "events.send_event_reminders_task",
+        "schedule": timedelta(hours=1),
+        "options": {"expires": 30 * 60},
+    },
 }

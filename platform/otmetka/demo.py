@@ -18,6 +18,7 @@ from otmetka.region.models import CalendarDay, Municipality, Region, RegionTempl
 from otmetka.region.validators import inn_with_checksum
 from tenants.configuration.demo import REGION_TEMPLATE, demo_configure
 from tenants.people.demo import demo_people
+from tenants.timetable.demo import demo_timetable
 
 DEMO_PASSWORD = "otmetka-demo"  # noqa: S105 - demo region only, printed by `otmetka up`
 REGION = {"name": "Камчатский край", "code": "41", "default_time_zone": "Asia/Kamchatka"}
@@ -163,6 +164,7 @@ def demo_load() -> DemoResult:
                     "subject_teacher": teachers[SchoolRole.SUBJECT_TEACHER].pk,
                 },
             )
+            demo_timetable()
         result.schools.append(school)
         result.logins.append(
             DemoLogin(

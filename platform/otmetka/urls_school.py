@@ -13,6 +13,7 @@ urlpatterns = [
     path("admin/", school_admin_site.urls),
     path("settings/", include("tenants.configuration.urls")),
     path("people/", include("tenants.people.urls")),
+    path("timetable/", include("tenants.timetable.urls")),
     *public_acts,
     path(
         "api/v1/",
@@ -22,6 +23,7 @@ urlpatterns = [
                 path("", include("tenants.configuration.api.urls")),
                 path("", include("tenants.people.api.urls")),
                 path("", include("tenants.timetable.api.urls")),
+                path("", include("tenants.events.api.urls")),
             ]
         ),
     ),

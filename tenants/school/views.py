@@ -36,6 +36,7 @@ def home(request):
             "can_admin": caller.has_any({Scope.SCHOOL_ADMIN}),
             "can_settings": caller.has_any({Scope.SETTINGS_READ}),
             "can_people": caller.has_any({Scope.PEOPLE_READ, Scope.CLASS_READ}),
+            "can_timetable": caller.has_any({Scope.SETTINGS_READ}),
             "region_url": public_url("/"),
         },
     )

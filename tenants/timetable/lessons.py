@@ -25,6 +25,7 @@ from tenants.audit.services import school_audit_append
 from tenants.configuration.models import AcademicYear, HolidayPeriod, Period
 
 from .models import Lesson, TimetableEntry, Weeks
+from .plans import plans_fill_for_units
 
 
 @dataclass
@@ -135,6 +136,8 @@ def lessons_make(
     Lesson.objects.bulk_create(wanted, batch_size=5000)
     result.created = len(wanted)
     result.conflicts = sorted(kept.values(), key=lambda lesson: (lesson.date, lesson.number))
+    # the lesson plans of these units put their topics on the new lessons (TTB-06)
+    plans_fill_for_units((e.school_class_id, e.group_id, e.subject_id) for e in entries)
     school_audit_append(
         ctx=ctx,
         action="lessons.make",

@@ -23,6 +23,10 @@ class CurriculumLine(models.Model):
     subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
     hours = models.DecimalField("часов в неделю", max_digits=4, decimal_places=1)
     school_part = models.BooleanField("часть, формируемая школой", default=False)
+    # an individual curriculum (ИУП, PPL-07): the line applies to this student only
+    student = models.ForeignKey(
+        "people.Student", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         verbose_name = "строка учебного плана"
@@ -30,7 +34,14 @@ class CurriculumLine(models.Model):
         ordering = ["year", "grade", "profile", "subject"]
         constraints = [
             models.UniqueConstraint(
-                fields=["year", "grade", "profile", "subject"], name="curriculum_line_unique"
+                fields=["year", "grade", "profile", "subject"],
+                condition=Q(student__isnull=True),
+                name="curriculum_line_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "student", "subject"],
+                condition=Q(student__isnull=False),
+                name="curriculum_individual_unique",
             ),
             models.CheckConstraint(
                 condition=Q(hours__gt=0, hours__lte=12, grade__gte=1, grade__lte=11),
@@ -150,6 +161,11 @@ class Lesson(Placement):
     substitution_reason = models.CharField("причина замены", max_length=200, blank=True)
     substituted_at_entry = models.BooleanField("замена отмечена при заполнении", default=False)
     moved_from = models.DateField("перенесён с", null=True, blank=True)
+    # TTB-06: the КТП topic planned for this lesson; pinned when a teacher moved it here by hand
+    plan_topic = models.ForeignKey(
+        "PlanTopic", on_delete=models.SET_NULL, null=True, blank=True, related_name="lessons"
+    )
+    topic_pinned = models.BooleanField("тема закреплена", default=False)
 
     class Meta:
         verbose_name = "урок"
@@ -164,3 +180,155 @@ class Lesson(Placement):
 
     def __str__(self) -> str:
         return f"{self.date:%d.%m} {self.number}: {self.subject}"
+
+
+# --- lesson plans (КТП, TTB-06)
+
+
+class LessonPlan(models.Model):
+    """A КТП (TTB-06): the ordered topics of a subject for a class or a group over a year, with
+    planned hours. Topics fill the unit's lessons of that subject in order."""
+
+    year = models.ForeignKey(AcademicYear, on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(
+        SchoolClass, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        Group, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="+")
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="lesson_plans")
+    programme = models.CharField("рабочая программа", max_length=300, blank=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+
+    class Meta:
+        verbose_name = "тематическое планирование"
+        verbose_name_plural = "тематическое планирование"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, group__isnull=True)
+                | Q(school_class__isnull=True, group__isnull=False),
+                name="plan_class_or_group",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "school_class", "subject"],
+                condition=Q(group__isnull=True),
+                name="plan_class_subject_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["year", "group", "subject"],
+                condition=Q(school_class__isnull=True),
+                name="plan_group_subject_unique",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit.name}, {self.subject.name}"
+
+    @property
+    def unit(self):
+        return self.school_class if self.school_class_id else self.group
+
+
+class PlanTopic(models.Model):
+    plan = models.ForeignKey(LessonPlan, on_delete=models.CASCADE, related_name="topics")
+    position = models.PositiveIntegerField("№")
+    section = models.CharField("раздел", max_length=300, blank=True)
+    title = models.CharField("тема", max_length=500)
+    hours = models.PositiveSmallIntegerField("часов", default=1)
+
+    class Meta:
+        verbose_name = "тема"
+        verbose_name_plural = "темы"
+        ordering = ["plan", "position"]
+        constraints = [
+            models.CheckConstraint(condition=Q(hours__gte=1, hours__lte=200), name="topic_hours"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.position}. {self.title}"
+
+
+# --- homework (TTB-08, X-02) and recommendations (TTB-09)
+
+
+class HomeworkMethod(models.TextChoices):
+    WRITTEN = "written", "Письменно"
+    ORAL = "oral", "Устно"
+    PRACTICAL = "practical", "Практическая работа"
+    PROJECT = "project", "Проект"
+    READING = "reading", "Чтение"
+    OTHER = "other", "Другое"
+
+
+class Homework(models.Model):
+    """Homework given at a lesson (TTB-08): for the whole class or group, or individual (some
+    students). `due_at` is the entry deadline by X-02 (minutes after the class's last lesson that
+    day, at most 23:59 of that day, school time); entries after it are flagged, never refused."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="homework")
+    for_lesson = models.ForeignKey(
+        Lesson, on_delete=models.SET_NULL, null=True, blank=True, related_name="homework_due"
+    )  # the lesson it is to be ready for (by default the unit's next lesson of the subject)
+    text = models.TextField("задание")
+    method = models.CharField(
+        "способ выполнения", max_length=12, choices=HomeworkMethod.choices, blank=True
+    )
+    pages = models.CharField("страницы", max_length=100, blank=True)
+    exercises = models.CharField("номера заданий, упражнений", max_length=200, blank=True)
+    practical = models.CharField("практическая работа", max_length=300, blank=True)
+    students = models.ManyToManyField(
+        "people.Student", blank=True, related_name="+"
+    )  # empty: the whole class or group
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("внесено", auto_now_add=True)
+    updated_at = models.DateTimeField("изменено", auto_now=True)
+    due_at = models.DateTimeField("внести до")
+    is_late = models.BooleanField("внесено с опозданием", default=False)
+
+    class Meta:
+        verbose_name = "домашнее задание"
+        verbose_name_plural = "домашние задания"
+        ordering = ["lesson", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:60]
+
+
+class HomeworkFile(models.Model):
+    homework = models.ForeignKey(Homework, on_delete=models.CASCADE, related_name="files")
+    file_key = models.CharField(max_length=300)
+    file_name = models.CharField("файл", max_length=200)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = "файл задания"
+        verbose_name_plural = "файлы заданий"
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class Recommendation(models.Model):
+    """A teacher's recommendation to a student (TTB-09), shown in the diary."""
+
+    student = models.ForeignKey("people.Student", on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey(
+        Subject, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    author = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    text = models.TextField("рекомендация")
+    created_at = models.DateTimeField("дата", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "рекомендация"
+        verbose_name_plural = "рекомендации"
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["student", "created_at"], name="recommendation_student_idx")
+        ]
+
+    def __str__(self) -> str:
+        return self.text[:60]

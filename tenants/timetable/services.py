@@ -37,18 +37,25 @@ def curriculum_line_save(
     hours: Decimal,
     profile: str = "",
     school_part: bool = False,
+    student=None,
 ) -> CurriculumLine:
-    """Set a subject's weekly hours in a grade (and profile); hours 0 removes the line."""
+    """Set a subject's weekly hours in a grade (and profile), or in the individual curriculum of
+    a student who studies by one (PPL-07); hours 0 removes the line."""
     errors = {}
     if not 1 <= grade <= 11:
         errors["grade"] = "Параллель от 1 до 11."
     if not Decimal(0) <= hours <= Decimal(12):
         errors["hours"] = "Часов в неделю — от 0 до 12."
+    if student is not None and not student.individual_curriculum:
+        errors["student"] = "Обучающийся учится не по индивидуальному учебному плану."
     if errors:
         raise ValidationError(errors)
-    line = CurriculumLine.objects.filter(
-        year=year, grade=grade, profile=profile.strip(), subject=subject
-    ).first()
+    same = (
+        {"student": student}
+        if student is not None
+        else {"grade": grade, "profile": profile.strip(), "student": None}
+    )
+    line = CurriculumLine.objects.filter(year=year, subject=subject, **same).first()
     old = {"hours": line.hours} if line else None
     if hours == 0:
         if line is not None:
@@ -60,15 +67,23 @@ def curriculum_line_save(
             new={"grade": grade, "subject": subject.name},
         )
         return CurriculumLine(year=year, grade=grade, subject=subject, hours=Decimal(0))
-    line = line or CurriculumLine(year=year, grade=grade, profile=profile.strip(), subject=subject)
-    line.hours, line.school_part = hours, school_part
+    line = line or CurriculumLine(
+        year=year, grade=grade, profile=profile.strip(), subject=subject, student=student
+    )
+    line.hours, line.school_part, line.grade = hours, school_part, grade
     line.save()
     school_audit_append(
         ctx=ctx,
         action="curriculum.save",
         obj=line,
         old=old,
-        new={"grade": grade, "profile": line.profile, "subject": subject.name, "hours": hours},
+        new={
+            "grade": grade,
+            "profile": line.profile,
+            "subject": subject.name,
+            "hours": hours,
+            "student": student.pk if student is not None else None,
+        },
     )
     return line
 
@@ -414,6 +429,9 @@ def lesson_move(*, ctx: AuditContext, lesson, to_date: date, to_number: int, rea
     lesson.date, lesson.number = to_date, to_number
     lesson.entry = None  # no longer the timetable's: a re-make leaves it alone
     lesson.save(update_fields=["date", "number", "moved_from", "entry"])
+    from .plans import plans_fill_for_units
+
+    plans_fill_for_units([(lesson.school_class_id, lesson.group_id, lesson.subject_id)])
     school_audit_append(
         ctx=ctx,
         action="lesson.move",
@@ -423,3 +441,94 @@ def lesson_move(*, ctx: AuditContext, lesson, to_date: date, to_number: int, rea
         reason=reason.strip(),
     )
     return lesson
+
+
+# --- a whole timetable at once (a scheduling program's export, the demo)
+
+
+def _batch_clashes(batch: Sequence[EntryInput]) -> list[str]:
+    """Clashes inside `batch` and with the stored timetable, named, without a query per entry."""
+    keyed: dict[tuple[int, int], list[tuple[str, EntryInput | TimetableEntry]]] = {}
+    stored = TimetableEntry.objects.select_related(
+        "school_class", "group", "subject", "teacher", "room"
+    ).prefetch_related("group__classes")
+    for entry in stored:
+        keyed.setdefault((entry.weekday, entry.number), []).append(("stored", entry))
+    problems: list[str] = []
+    for i, data in enumerate(batch):
+        slot = keyed.setdefault((data.weekday, data.number), [])
+        mine = (
+            {data.school_class.pk}
+            if data.school_class
+            else {c.pk for c in data.group.classes.all()}
+        )
+        for _, other in slot:
+            if other.valid_from > data.valid_to or other.valid_to < data.valid_from:
+                continue
+            if not _parity_overlap(other.weeks, data.weeks):
+                continue
+            theirs = (
+                {other.school_class.pk}
+                if other.school_class
+                else {c.pk for c in other.group.classes.all()}
+            )
+            whole = data.school_class is not None or other.school_class is not None
+            when = f"{WEEKDAYS[data.weekday]}, {data.number}-й урок"
+            if other.teacher.pk == data.teacher.pk:
+                problems.append(f"Строка {i + 1}: {data.teacher.short_name} занят(а) ({when}).")
+            elif data.room is not None and other.room is not None and other.room.pk == data.room.pk:
+                problems.append(f"Строка {i + 1}: кабинет {data.room.number} занят ({when}).")
+            elif whole and mine & theirs:
+                problems.append(f"Строка {i + 1}: у класса уже есть урок ({when}).")
+        slot.append(("new", data))
+    return problems
+
+
+@transaction.atomic
+def timetable_load(*, ctx: AuditContext, year: AcademicYear, entries: Sequence[EntryInput]) -> int:
+    """Add many timetable entries at once, all or nothing: every clash (inside the batch or with
+    the stored timetable) is named; each entry needs the teacher's load for it."""
+    problems = []
+    for i, data in enumerate(entries):
+        unit = data.school_class or data.group
+        if unit is None or (data.school_class is not None and data.group is not None):
+            problems.append(f"Строка {i + 1}: укажите класс или группу.")
+        elif unit.year_id != year.pk:
+            problems.append(f"Строка {i + 1}: {unit.name} — класс другого учебного года.")
+        elif not (1 <= data.weekday <= 6 and 0 <= data.number <= 12):
+            problems.append(f"Строка {i + 1}: день недели 1–6, урок 0–12.")
+        elif data.valid_from < year.start or data.valid_to > year.end:
+            problems.append(f"Строка {i + 1}: даты вне {year.name} учебного года.")
+    if problems:
+        raise ValidationError({"entries": problems})
+    load = set(
+        Teaching.objects.filter(end__isnull=True).values_list(
+            "staff_id", "subject_id", "school_class_id", "group_id"
+        )
+    )
+    for i, data in enumerate(entries):
+        key = (
+            data.teacher.pk,
+            data.subject.pk,
+            data.school_class.pk if data.school_class else None,
+            data.group.pk if data.group else None,
+        )
+        if key not in load:
+            problems.append(
+                f"Строка {i + 1}: у {data.teacher.short_name} нет нагрузки «{data.subject.name}»."
+            )
+    problems += _batch_clashes(entries)
+    if problems:
+        raise ValidationError({"entries": problems[:100]})
+    TimetableEntry.objects.bulk_create(
+        TimetableEntry(
+            school_class=d.school_class, group=d.group, subject=d.subject, teacher=d.teacher,
+            room=d.room, weekday=d.weekday, number=d.number, weeks=d.weeks,
+            valid_from=d.valid_from, valid_to=d.valid_to,
+        )
+        for d in entries
+    )  # fmt: skip
+    school_audit_append(
+        ctx=ctx, action="timetable.load", new={"year": year.name, "entries": len(entries)}
+    )
+    return len(entries)

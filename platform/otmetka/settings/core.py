@@ -49,6 +49,7 @@ TENANT_APPS = [
     "tenants.configuration",
     "tenants.people",
     "tenants.timetable",
+    "tenants.events",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -1,14 +1,23 @@
 from rest_framework import serializers
 
 from tenants.configuration.models import AcademicYear, Room, Subject
-from tenants.people.models import Group, SchoolClass, Staff
-from tenants.timetable.models import BellSchedule, CurriculumLine, TimetableEntry, Weeks
+from tenants.people.models import Group, SchoolClass, Staff, Student
+from tenants.timetable.models import (
+    BellSchedule,
+    CurriculumLine,
+    HomeworkMethod,
+    Lesson,
+    LessonPlan,
+    PlanTopic,
+    TimetableEntry,
+    Weeks,
+)
 
 
 class CurriculumLineSerializer(serializers.ModelSerializer):
     class Meta:
         model = CurriculumLine
-        fields = ["id", "year", "grade", "profile", "subject", "hours", "school_part"]
+        fields = ["id", "year", "grade", "profile", "subject", "hours", "school_part", "student"]
         read_only_fields = ["id"]
         validators = []
 
@@ -20,6 +29,9 @@ class CurriculumWriteSerializer(serializers.Serializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     hours = serializers.DecimalField(max_digits=4, decimal_places=1, min_value=0, max_value=12)
     school_part = serializers.BooleanField(default=False)
+    student = serializers.PrimaryKeyRelatedField(
+        queryset=Student.objects.all(), required=False, allow_null=True, default=None
+    )
 
 
 class BellSerializer(serializers.Serializer):
@@ -128,3 +140,149 @@ class MoveSerializer(serializers.Serializer):
     date = serializers.DateField()
     number = serializers.IntegerField(min_value=0, max_value=12)
     reason = serializers.CharField(max_length=200)
+
+
+# --- lesson plans (TTB-06)
+
+
+class PlanTopicSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False, allow_null=True, default=None)
+    position = serializers.IntegerField(read_only=True)
+    section = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    title = serializers.CharField(max_length=500)
+    hours = serializers.IntegerField(min_value=1, max_value=200, default=1)
+
+
+class LessonPlanSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    year = serializers.IntegerField(source="year_id")
+    school_class = serializers.IntegerField(source="school_class_id", allow_null=True)
+    group = serializers.IntegerField(source="group_id", allow_null=True)
+    unit = serializers.CharField(source="unit.name")
+    subject = serializers.IntegerField(source="subject_id")
+    subject_name = serializers.CharField(source="subject.name")
+    author = serializers.IntegerField(source="author_id")
+    author_name = serializers.CharField(source="author.short_name")
+    programme = serializers.CharField()
+    updated_at = serializers.DateTimeField()
+
+
+class LessonPlanDetailSerializer(LessonPlanSerializer):
+    topics = PlanTopicSerializer(many=True, source="topics.all")
+
+
+class LessonPlanWriteSerializer(serializers.Serializer):
+    year = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), required=False, allow_null=True, default=None
+    )
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    programme = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+
+
+class PlanTopicsWriteSerializer(serializers.Serializer):
+    topics = PlanTopicSerializer(many=True, max_length=400)
+
+
+class PlanCopySerializer(serializers.Serializer):
+    source = serializers.PrimaryKeyRelatedField(queryset=LessonPlan.objects.all())
+
+
+class PlanImportSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class TopicProgressSerializer(serializers.Serializer):
+    id = serializers.IntegerField(source="topic.pk")
+    title = serializers.CharField(source="topic.title")
+    planned = serializers.IntegerField()
+    scheduled = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    first = serializers.DateField(allow_null=True)
+    last = serializers.DateField(allow_null=True)
+
+
+class PlanProgressSerializer(serializers.Serializer):
+    planned_hours = serializers.IntegerField()
+    lessons_in_year = serializers.IntegerField()
+    lessons_due = serializers.IntegerField()
+    delivered = serializers.IntegerField()
+    behind = serializers.IntegerField()
+    uncovered_hours = serializers.IntegerField()
+    topics = TopicProgressSerializer(many=True)
+
+
+class LessonTopicSerializer(serializers.Serializer):
+    lesson = serializers.PrimaryKeyRelatedField(queryset=Lesson.objects.all())
+    topic = serializers.PrimaryKeyRelatedField(queryset=PlanTopic.objects.all())
+
+
+# --- homework (TTB-08) and recommendations (TTB-09)
+
+
+class HomeworkFileSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    file_name = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+
+
+class HomeworkSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson = serializers.IntegerField(source="lesson_id")
+    for_lesson = serializers.IntegerField(source="for_lesson_id", allow_null=True)
+    text = serializers.CharField()
+    method = serializers.CharField()
+    pages = serializers.CharField()
+    exercises = serializers.CharField()
+    practical = serializers.CharField()
+    students = serializers.SerializerMethodField()
+    author = serializers.IntegerField(source="author_id")
+    created_at = serializers.DateTimeField()
+    due_at = serializers.DateTimeField()
+    is_late = serializers.BooleanField()
+    files = HomeworkFileSerializer(many=True, source="files.all")
+
+    def get_students(self, homework) -> list[int]:
+        return [s.pk for s in homework.students.all()]
+
+
+class HomeworkWriteSerializer(serializers.Serializer):
+    lesson = serializers.PrimaryKeyRelatedField(queryset=Lesson.objects.all())
+    for_lesson = serializers.PrimaryKeyRelatedField(
+        queryset=Lesson.objects.all(), required=False, allow_null=True, default=None
+    )
+    text = serializers.CharField(max_length=5000)
+    method = serializers.ChoiceField(
+        choices=HomeworkMethod.choices, required=False, allow_blank=True, default=""
+    )
+    pages = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    exercises = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    practical = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    students = serializers.PrimaryKeyRelatedField(
+        queryset=Student.objects.all(), many=True, required=False, default=list
+    )
+    files = serializers.ListField(
+        child=serializers.FileField(), required=False, default=list, max_length=5
+    )
+
+
+class RecommendationSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    student = serializers.IntegerField(source="student_id")
+    subject = serializers.IntegerField(source="subject_id", allow_null=True)
+    author = serializers.IntegerField(source="author_id")
+    author_name = serializers.CharField(source="author.short_name")
+    text = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class RecommendationWriteSerializer(serializers.Serializer):
+    student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
+    subject = serializers.PrimaryKeyRelatedField(
+        queryset=Subject.objects.all(), required=False, allow_null=True, default=None
+    )
+    text = serializers.CharField(max_length=2000)

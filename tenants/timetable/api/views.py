@@ -63,6 +63,22 @@ class CurriculumViewSet(mixins.ListModelMixin, _TimetableViewSet):
     queryset = CurriculumLine.objects.order_by("grade", "profile", "subject__name")
     serializer_class = CurriculumLineSerializer
 
+    @extend_schema(parameters=[OpenApiParameter("student", int)])
+    def list(self, request):
+        """The grades' lines; with `?student=` that student's individual curriculum (for those
+        who may see the student)."""
+        from tenants.people.selectors import students_visible
+
+        value = request.query_params.get("student")
+        queryset = self.get_queryset()
+        if value is None:
+            return Response(CurriculumLineSerializer(queryset.filter(student=None), many=True).data)
+        if not value.isdigit():
+            raise ValidationError({"student": ["Укажите номер."]})
+        visible = students_visible(self.caller).filter(pk=int(value)).exists()
+        lines = queryset.filter(student_id=int(value)) if visible else queryset.none()
+        return Response(CurriculumLineSerializer(lines, many=True).data)
+
     @extend_schema(request=CurriculumWriteSerializer, responses={201: CurriculumLineSerializer})
     def create(self, request):
         line = services.curriculum_line_save(

@@ -142,9 +142,7 @@ def test_a_substitute_takes_the_lesson_and_its_rights(school_a):
         student = kit.enrol(five_a, "Заменов")
         _entry(teacher, five_a, 3)
         other_class = kit.school_class(letter="Б")
-        substitute, _ = kit.teacher_account(
-            school_a, SchoolRole.SUBJECT_TEACHER, "Заменяющая"
-        )
+        substitute, _ = kit.teacher_account(school_a, SchoolRole.SUBJECT_TEACHER, "Заменяющая")
         kit.teach(substitute, other_class)
         busy = _entry(substitute, other_class, 3, number=1)
         lessons_make(ctx=kit.CTX, year=year)

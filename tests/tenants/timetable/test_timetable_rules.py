@@ -8,10 +8,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
 
+from otmetka.accounts.roles import SchoolRole
 from tenants.configuration import services as configuration
 from tenants.people import services as people
 from tenants.timetable import services
 from tenants.timetable.models import CurriculumLine, TimetableEntry
+from tests.factories import school_client
 from tests.tenants.people import kit
 
 pytestmark = pytest.mark.django_db
@@ -170,3 +172,29 @@ def test_bells_and_curriculum(school_a):
             ctx=kit.CTX, year=kit.year(), grade=5, subject=kit.maths(), hours=Decimal(0)
         )
         assert not CurriculumLine.objects.exists()
+
+
+def test_an_individual_curriculum_line_is_for_a_student_who_has_one(school_a):
+    with schema_context(school_a.schema_name):
+        five_a = kit.school_class()
+        pupil, other = kit.enrol(five_a, "Индивидуальный"), kit.enrol(five_a, "Обычный")
+        pupil.individual_curriculum = True
+        pupil.save(update_fields=["individual_curriculum"])
+        year, maths = kit.year(), kit.maths()
+        services.curriculum_line_save(ctx=kit.CTX, year=year, grade=5, subject=maths, hours=5)
+        mine = services.curriculum_line_save(
+            ctx=kit.CTX, year=year, grade=5, subject=maths, hours=Decimal(2), student=pupil
+        )
+        assert mine.student == pupil
+        with pytest.raises(ValidationError) as refused:
+            services.curriculum_line_save(
+                ctx=kit.CTX, year=year, grade=5, subject=maths, hours=Decimal(2), student=other
+            )
+        assert "student" in refused.value.message_dict
+        assert CurriculumLine.objects.filter(student=None).get().hours == 5
+    deputy = school_client(school_a, SchoolRole.DEPUTY)
+    assert [x["hours"] for x in deputy.get("/api/v1/curriculum/").json()] == ["5.0"]
+    mine_listed = deputy.get(f"/api/v1/curriculum/?student={pupil.pk}").json()
+    assert [(x["hours"], x["student"]) for x in mine_listed] == [("2.0", pupil.pk)]
+    teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)  # does not teach the pupil
+    assert teacher.get(f"/api/v1/curriculum/?student={pupil.pk}").json() == []

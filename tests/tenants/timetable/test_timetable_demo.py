@@ -1,0 +1,39 @@
+"""The demo schools get a full, clash-free week, the year's lessons and lesson plans."""
+
+import pytest
+from click.testing import CliRunner
+from django.db.models import Count, Sum
+from django_tenants.utils import schema_context
+
+from otmetka.cli import main
+from otmetka.region.models import School
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_timetables_are_full_and_clash_free():
+    from tenants.people.models import SchoolClass
+    from tenants.timetable.models import CurriculumLine, Lesson, LessonPlan, TimetableEntry
+
+    assert CliRunner().invoke(main, ["demo"], catch_exceptions=False).exit_code == 0
+    for school in School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]):
+        with schema_context(school.schema_name):
+            entries = TimetableEntry.objects.all()
+            assert entries.count() > 300, school.slug
+            for fields in (("teacher", "weekday", "number"), ("school_class", "weekday", "number"),
+                           ("room", "weekday", "number")):  # fmt: skip
+                twice = (
+                    entries.exclude(**{f"{fields[0]}__isnull": True})
+                    .values(*fields)
+                    .annotate(n=Count("pk"))
+                    .filter(n__gt=1)
+                )
+                assert not twice.exists(), (school.slug, fields)
+            # nearly every curriculum hour found a place in the week
+            by_grade = dict(CurriculumLine.objects.values_list("grade").annotate(h=Sum("hours")))
+            wanted = sum(min(34, int(by_grade.get(c.grade, 0))) for c in SchoolClass.objects.all())
+            assert entries.count() >= 0.95 * wanted, (school.slug, entries.count(), wanted)
+            assert Lesson.objects.count() > 30 * entries.count()
+            plan = LessonPlan.objects.annotate(n=Count("topics")).filter(n__gt=0).first()
+            assert plan is not None
+            assert Lesson.objects.filter(plan_topic__plan=plan).exists()

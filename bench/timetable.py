@@ -123,7 +123,8 @@ def main() -> None:
         with connection.cursor() as cursor:
             cursor.executemany(
                 "INSERT INTO lesson_copy (date, number, school_class_id, subject_id, teacher_id,"
-                " has_journal_data) VALUES (%s, %s, %s, %s, %s, false)",
+                " has_journal_data, substitution_reason, substituted_at_entry, topic_pinned)"
+                " VALUES (%s, %s, %s, %s, %s, false, '', false, false)",
                 rows,
             )
         base_s = time.perf_counter() - started

@@ -315,8 +315,25 @@ def plans_fill(plans: Iterable[LessonPlan]) -> int:
             if lesson.plan_topic_id != wanted or lesson.topic_pinned:
                 lesson.plan_topic_id, lesson.topic_pinned = wanted, False
                 changed.append(lesson)
-    Lesson.objects.bulk_update(changed, ["plan_topic", "topic_pinned"], batch_size=2000)
+    _set_topics([(lesson.pk, lesson.plan_topic_id) for lesson in changed])
     return len(changed)
+
+
+def _set_topics(rows: list[tuple[int, int | None]], batch: int = 5000) -> None:
+    """Set lessons' planned topics (unpinned) by one UPDATE … FROM (VALUES …) per batch: much
+    faster than an ORM bulk update's CASE for a whole year of lessons."""
+    from django.db import connection
+
+    table = Lesson._meta.db_table
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), batch):
+            chunk = rows[start : start + batch]
+            values = ", ".join(["(%s::bigint, %s::bigint)"] * len(chunk))
+            cursor.execute(
+                f"UPDATE {table} AS l SET plan_topic_id = v.topic, topic_pinned = false"  # noqa: S608 - fixed names
+                f" FROM (VALUES {values}) AS v(id, topic) WHERE l.id = v.id",
+                [x for row in chunk for x in row],
+            )
 
 
 def plans_fill_for_units(unit_keys: Iterable[tuple[int | None, int | None, int]]) -> int:

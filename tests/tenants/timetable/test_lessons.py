@@ -20,16 +20,21 @@ PUBLIC_HOLIDAY = date(2026, 11, 4)  # a Wednesday, in the autumn holidays anyway
 MOVED_DAY_OFF = date(2026, 12, 2)  # a Wednesday made a day off by the region (for the test)
 
 
-def _school():
+def _school(moved_day_off: bool = True):
+    """A year with holidays and quarters, Датова teaching maths in 5А; `moved_day_off` makes
+    2 December a regional day off (the region's calendar: leave it out where data is committed,
+    other tests count working days)."""
     year = kit.year()
     with_holidays(year)
     configuration.period_structure_save(
         ctx=kit.CTX, year=year, name="Ч", grade_from=1, grade_to=11, periods=QUARTERS
     )
-    region = Region.objects.first()
-    CalendarDay.objects.get_or_create(
-        region=region, date=MOVED_DAY_OFF, defaults={"kind": CalendarDayKind.DAY_OFF}
-    )
+    if moved_day_off:
+        CalendarDay.objects.get_or_create(
+            region=Region.objects.first(),
+            date=MOVED_DAY_OFF,
+            defaults={"kind": CalendarDayKind.DAY_OFF},
+        )
     teacher = kit.staff("Датова")
     five_a = kit.school_class()
     kit.teach(teacher, five_a)
@@ -177,3 +182,22 @@ def test_a_substitute_takes_the_lesson_and_its_rights(school_a):
         content_type="application/json",
     )
     assert no_reason.status_code == 400
+
+
+def test_a_substitution_recorded_at_entry_keeps_its_flag(school_a):
+    with schema_context(school_a.schema_name):
+        year, teacher, five_a = _school()
+        _entry(teacher, five_a, 3)
+        lessons_make(ctx=kit.CTX, year=year)
+        lesson = Lesson.objects.filter(school_class=five_a).order_by("date").first()
+        substitute = kit.staff("Вошедшая")
+        services.substitution_register(
+            ctx=kit.CTX, lesson=lesson, substitute=substitute, reason="урок провёл", at_entry=True
+        )
+        lesson.refresh_from_db()
+        assert lesson.substitute == substitute and lesson.substituted_at_entry
+        # a re-make of the timetable leaves a lesson with journal data (and its flag) alone
+        Lesson.objects.filter(pk=lesson.pk).update(has_journal_data=True)
+        lessons_make(ctx=kit.CTX, year=year)
+        lesson.refresh_from_db()
+        assert lesson.substitute == substitute and lesson.substituted_at_entry

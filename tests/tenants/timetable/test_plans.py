@@ -171,3 +171,18 @@ def test_plans_fill_runs_a_fixed_number_of_queries(school_a, django_assert_max_n
         with django_assert_max_num_queries(4):
             changed = plans.plans_fill(made)
         assert changed == 4 * 6
+
+
+def test_copy_from_last_years_plan(school_a):
+    with schema_context(school_a.schema_name):
+        year, teacher, five_a = _school()
+        last_year = kit.year(name="2025/2026", start=date(2025, 9, 1), end=date(2026, 8, 31))
+        old_five = kit.school_class(letter="А", y=last_year)
+        old = _plan(last_year, teacher, old_five, topics=(("Прошлогодняя тема", 4),))
+        plan = plans.plan_create(
+            ctx=kit.CTX, year=year, subject=kit.maths(), author=teacher, school_class=five_a
+        )
+        assert old in plans.copy_sources(plan)
+        plans.plan_copy(ctx=kit.CTX, plan=plan, source=old)
+        assert list(plan.topics.values_list("title", "hours")) == [("Прошлогодняя тема", 4)]
+        assert AuditRecord.objects.filter(action="plan.copy", object_id=str(plan.pk)).exists()

@@ -17,6 +17,7 @@ from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay, Municipality, Region, RegionTemplate, School
 from otmetka.region.validators import inn_with_checksum
 from tenants.configuration.demo import REGION_TEMPLATE, demo_configure
+from tenants.journal.demo import demo_journal
 from tenants.people.demo import demo_people
 from tenants.timetable.demo import demo_timetable
 
@@ -165,6 +166,7 @@ def demo_load() -> DemoResult:
                 },
             )
             demo_timetable()
+            demo_journal()
         result.schools.append(school)
         result.logins.append(
             DemoLogin(

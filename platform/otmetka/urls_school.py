@@ -14,6 +14,7 @@ urlpatterns = [
     path("settings/", include("tenants.configuration.urls")),
     path("people/", include("tenants.people.urls")),
     path("timetable/", include("tenants.timetable.urls")),
+    path("journal/", include("tenants.journal.urls")),
     *public_acts,
     path(
         "api/v1/",
@@ -24,6 +25,7 @@ urlpatterns = [
                 path("", include("tenants.people.api.urls")),
                 path("", include("tenants.timetable.api.urls")),
                 path("", include("tenants.events.api.urls")),
+                path("", include("tenants.journal.api.urls")),
             ]
         ),
     ),

@@ -22,3 +22,10 @@ def school_audit_append(
     return audit_append(
         AuditRecord, ctx=ctx, action=action, obj=obj, old=old, new=new, reason=reason
     )  # type: ignore[return-value]
+
+
+def school_audit_append_many(*, ctx: AuditContext, entries: list) -> list:
+    """Records for a bulk change to the school's chain, in order (one lock, one insert)."""
+    from otmetka.audit.chain import audit_append_many
+
+    return audit_append_many(AuditRecord, ctx=ctx, entries=entries)

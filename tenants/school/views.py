@@ -37,6 +37,7 @@ def home(request):
             "can_settings": caller.has_any({Scope.SETTINGS_READ}),
             "can_people": caller.has_any({Scope.PEOPLE_READ, Scope.CLASS_READ}),
             "can_timetable": caller.has_any({Scope.SETTINGS_READ}),
+            "can_journal": caller.has_any({Scope.JOURNAL_READ}),
             "region_url": public_url("/"),
         },
     )

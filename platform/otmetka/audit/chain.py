@@ -111,6 +111,51 @@ def audit_append(
     return record
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One record of a batch for `audit_append_many`."""
+
+    action: str
+    obj: models.Model
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    reason: str = ""
+
+
+def audit_append_many(
+    model: type[AuditRecordBase], *, ctx: AuditContext, entries: list[Entry]
+) -> list[AuditRecordBase]:
+    """Append records for a bulk change (one lock, one read of the last hash, one insert): the
+    same chain as one `audit_append` per entry, in the entries' order."""
+    if not connection.in_atomic_block:
+        raise RuntimeError("audit_append_many must run inside the transaction of the change")
+    if not entries:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_key(model)])
+    previous = model.objects.order_by("-id").values_list("hash", flat=True).first() or GENESIS
+    now = timezone.now()
+    records = []
+    for entry in entries:
+        record = model(
+            at=now,
+            actor_id=ctx.actor_id,
+            actor_role=ctx.actor_role,
+            source=ctx.source,
+            action=entry.action,
+            object_type=entry.obj._meta.label,
+            object_id=str(entry.obj.pk),
+            old=_jsonable(entry.old),
+            new=_jsonable(entry.new),
+            reason=entry.reason,
+            request_id=ctx.request_id[:64],
+            prev_hash=previous,
+        )
+        record.hash = previous = record_hash(record)
+        records.append(record)
+    return model.objects.bulk_create(records, batch_size=1000)
+
+
 def _jsonable(value: dict[str, Any] | None) -> dict[str, Any] | None:
     if value is None:
         return None

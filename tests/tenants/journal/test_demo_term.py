@@ -1,4 +1,5 @@
-"""The demo schools get a full, clash-free week, the year's lessons and lesson plans."""
+"""The demo schools get a full, clash-free week, the year's lessons and lesson plans, and a term
+of journal data (marks, absences, topics) with an intact audit chain."""
 
 import pytest
 from click.testing import CliRunner
@@ -11,7 +12,10 @@ from otmetka.region.models import School
 pytestmark = pytest.mark.django_db
 
 
-def test_demo_timetables_are_full_and_clash_free():
+def test_demo_timetables_and_a_term_of_the_journal():
+    from otmetka.audit.chain import audit_verify
+    from tenants.audit.models import AuditRecord
+    from tenants.journal.models import Attendance, LessonRecord, Mark
     from tenants.people.models import SchoolClass
     from tenants.timetable.models import CurriculumLine, Lesson, LessonPlan, TimetableEntry
 
@@ -37,3 +41,12 @@ def test_demo_timetables_are_full_and_clash_free():
             plan = LessonPlan.objects.annotate(n=Count("topics")).filter(n__gt=0).first()
             assert plan is not None
             assert Lesson.objects.filter(plan_topic__plan=plan).exists()
+            # a term of the journal: marks in most classes, some absences, topics; audited
+            marked = Mark.objects.values("task__lesson__school_class").distinct().count()
+            assert marked >= 0.8 * SchoolClass.objects.filter(grade__gte=2).count()
+            assert Attendance.objects.filter(code__code="Б").exists()
+            assert LessonRecord.objects.exists()
+            assert AuditRecord.objects.filter(action="journal.mark_add").count() == (
+                Mark.objects.count()
+            )
+            assert audit_verify(AuditRecord).ok

@@ -1,0 +1,100 @@
+from rest_framework import serializers
+
+from tenants.configuration.models import Period, Subject, WorkType
+from tenants.people.models import Group, SchoolClass
+from tenants.timetable.models import Lesson
+
+
+class GridQuerySerializer(serializers.Serializer):
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.all(), required=False, allow_null=True, default=None
+    )
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    period = serializers.PrimaryKeyRelatedField(queryset=Period.objects.select_related("structure"))
+
+    def validate(self, attrs):
+        if (attrs["school_class"] is None) == (attrs["group"] is None):
+            raise serializers.ValidationError({"class": ["Укажите класс или группу."]})
+        return attrs
+
+
+class TaskWriteSerializer(serializers.Serializer):
+    lesson = serializers.PrimaryKeyRelatedField(queryset=Lesson.objects.all())
+    work_type = serializers.PrimaryKeyRelatedField(
+        queryset=WorkType.objects.all(), required=False, allow_null=True, default=None
+    )
+    title = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+
+class TaskSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    lesson = serializers.IntegerField(source="lesson_id")
+    work_type = serializers.IntegerField(source="work_type_id")
+    title = serializers.CharField()
+
+
+class MarkChangeSerializer(serializers.Serializer):
+    task = serializers.IntegerField()
+    student = serializers.IntegerField()
+    value = serializers.CharField(max_length=10, allow_blank=True)
+    comment = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class AttendanceChangeSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    student = serializers.IntegerField()
+    code = serializers.CharField(max_length=8, allow_blank=True)
+    late_minutes = serializers.IntegerField(required=False, allow_null=True, default=None)
+    note = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class TopicChangeSerializer(serializers.Serializer):
+    lesson = serializers.IntegerField()
+    topic = serializers.CharField(max_length=500, allow_blank=True)
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class SaveSerializer(serializers.Serializer):
+    marks = MarkChangeSerializer(many=True, required=False, default=list, max_length=5000)
+    attendance = AttendanceChangeSerializer(
+        many=True, required=False, default=list, max_length=5000
+    )
+    topics = TopicChangeSerializer(many=True, required=False, default=list, max_length=500)
+
+
+class ConflictSerializer(serializers.Serializer):
+    kind = serializers.CharField()
+    key = serializers.DictField()
+    current = serializers.DictField(allow_null=True)
+
+
+class SaveResultSerializer(serializers.Serializer):
+    saved = serializers.IntegerField()
+    conflicts = ConflictSerializer(many=True)
+    marks = serializers.ListField(child=serializers.DictField())
+    attendance = serializers.ListField(child=serializers.DictField())
+    topics = serializers.ListField(child=serializers.DictField())
+
+
+class PeriodMarkChangeSerializer(serializers.Serializer):
+    student = serializers.IntegerField()
+    value = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    notation = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    defer_until = serializers.DateField(required=False, allow_null=True, default=None)
+    defer_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class PeriodMarksSerializer(GridQuerySerializer):
+    marks = PeriodMarkChangeSerializer(many=True, max_length=200)

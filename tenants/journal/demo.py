@@ -1,0 +1,140 @@
+"""A term of demo journal data: the first period of the year, up to today, in every class and
+subject: topics from the lesson plans, absences (illness, valid reasons, lateness), oral answers
+for a few students most lessons and a written work for the whole class every few weeks.
+
+Written in bulk through `journal_load` (rows and their audit records in one transaction), with
+entry times on the lesson day as a teacher would have entered them.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import defaultdict
+from datetime import datetime, time
+
+from django.db import transaction
+from django.utils import timezone
+
+from otmetka.audit.chain import Entry
+from otmetka.audit.context import AuditContext
+from tenants.audit.services import school_audit_append_many
+from tenants.configuration.models import Period, WorkType
+from tenants.configuration.selectors import grading_system_for
+from tenants.people.models import ClassMembership
+from tenants.school.clock import school_zone
+from tenants.timetable.models import Lesson
+
+from .models import AbsenceCode, Attendance, LessonRecord, Mark, Task
+
+ABSENCES = [("Б", 0.03), ("УП", 0.01), ("Н", 0.005), ("ОП", 0.01)]
+MARK_WEIGHTS = {"5": 30, "4": 40, "3": 24, "2": 6}
+
+
+@transaction.atomic
+def demo_journal() -> bool:
+    """Fill the first period (up to today) of the current schema's journal; False if done."""
+    if Mark.objects.exists():
+        return False
+    today = timezone.localdate()
+    periods = list(
+        Period.objects.filter(structure__year__is_current=True, number=1).select_related(
+            "structure"
+        )
+    )
+    if not periods:
+        return False
+    rng = random.Random(7)  # noqa: S311 - demo data
+    zone = school_zone()
+    codes = {c.code: c for c in AbsenceCode.objects.all()}
+    oral = WorkType.objects.get(code="oral")
+    written = WorkType.objects.get(code="written")
+    lessons = []
+    for period in periods:
+        lessons += list(
+            Lesson.objects.filter(
+                date__range=(period.start, min(period.end, today)),
+                school_class__grade__gte=max(period.structure.grade_from, 2),
+                school_class__grade__lte=period.structure.grade_to,
+            ).select_related("school_class", "subject", "teacher", "plan_topic")
+        )
+    if not lessons:
+        return False
+    members: dict[int, list[int]] = defaultdict(list)
+    for class_id, student_id in ClassMembership.objects.filter(
+        school_class_id__in={lesson.school_class_id for lesson in lessons}, end__isnull=True
+    ).values_list("school_class_id", "student_id"):
+        members[class_id].append(student_id)
+    scales: dict[tuple, set[str]] = {}
+    records, tasks, attendance, marks = [], [], [], []
+    per_unit = defaultdict(int)
+    for lesson in sorted(lessons, key=lambda x: (x.date, x.number)):
+        entered = datetime.combine(lesson.date, time(15, 0), tzinfo=zone)
+        students = members.get(lesson.school_class_id, [])
+        if lesson.plan_topic_id:
+            records.append(LessonRecord(lesson=lesson, topic=lesson.plan_topic.title,
+                                        entered_at=entered, entered_by=lesson.teacher))  # fmt: skip
+        absent = set()
+        for student in students:
+            for code, share in ABSENCES:
+                if rng.random() < share:
+                    if code != "ОП":
+                        absent.add(student)
+                    attendance.append(Attendance(
+                        lesson=lesson, student_id=student, code=codes[code],
+                        late_minutes=rng.choice([5, 10, 15]) if code == "ОП" else None,
+                        entered_at=entered, entered_by=lesson.teacher,
+                    ))  # fmt: skip
+                    break
+        key = (lesson.subject_id, lesson.school_class_id)
+        if key not in scales:
+            system = grading_system_for(
+                subject=lesson.subject, grade=lesson.school_class.grade,
+                school_class=lesson.school_class,
+            )  # fmt: skip
+            scales[key] = {v.code for v in system.values.all()}
+        scale = scales[key]
+        per_unit[key] += 1
+        present = [s for s in students if s not in absent]
+        whole_class = per_unit[key] % 8 == 0
+        answering = (
+            present if whole_class else rng.sample(present, min(len(present), rng.randint(2, 5)))
+        )
+        if not answering or not set(MARK_WEIGHTS) <= scale:
+            continue
+        task = Task(lesson=lesson, work_type=written if whole_class else oral,
+                    created_by=lesson.teacher)  # fmt: skip
+        tasks.append(task)
+        for student in answering:
+            value = rng.choices(list(MARK_WEIGHTS), weights=list(MARK_WEIGHTS.values()))[0]
+            marks.append(Mark(task=task, student_id=student, value=value, numeric=int(value),
+                              entered_at=entered, entered_by=lesson.teacher))  # fmt: skip
+    journal_load(records=records, tasks=tasks, attendance=attendance, marks=marks)
+    Lesson.objects.filter(pk__in={lesson.pk for lesson in lessons}).update(has_journal_data=True)
+    return True
+
+
+def journal_load(*, records, tasks, attendance, marks) -> int:
+    """Write journal rows in bulk with one audit record each (the demo; a migration of a term
+    from another system would go the same way). Call inside a transaction."""
+    ctx = AuditContext.system("demo")
+    LessonRecord.objects.bulk_create(records, batch_size=2000)
+    Task.objects.bulk_create(tasks, batch_size=2000)
+    for mark in marks:
+        mark.task_id = mark.task.pk
+    Attendance.objects.bulk_create(attendance, batch_size=2000)
+    Mark.objects.bulk_create(marks, batch_size=2000)
+    entries = [Entry("journal.topic_set", r, None, {"lesson": r.lesson_id, "topic": r.topic})
+               for r in records]  # fmt: skip
+    entries += [
+        Entry("journal.task_add", t, None, {"lesson": t.lesson_id, "work_type": t.work_type_id})
+        for t in tasks
+    ]
+    entries += [Entry("journal.attendance_add", a, None,
+                      {"student": a.student_id, "lesson": a.lesson_id, "code": a.code.code})
+                for a in attendance]  # fmt: skip
+    entries += [Entry("journal.mark_add", m, None,
+                      {"student": m.student_id, "task": m.task_id, "value": m.value})
+                for m in marks]  # fmt: skip
+    for start in range(0, len(entries), 20_000):
+        school_audit_append_many(ctx=ctx, entries=entries[start : start + 20_000])
+    return len(entries)

@@ -1,0 +1,169 @@
+"""The journal (issue 6): what a teacher records at a lesson (JRN-03…JRN-07, JRN-16, TTB-07).
+
+A lesson's record holds its topic; attendance and notes are per lesson and student; a mark is
+always against a task that has a work type (JRN-05), dated to its lesson (JRN-06), with the entry
+time kept apart. Every row carries a version for optimistic concurrency: a save names the version
+it read, and a cell changed since is reported back instead of being overwritten. Authors are
+staff records (never deleted: a deactivated teacher stays the author of their entries).
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.db.models import Q
+
+from tenants.configuration.models import WorkType
+from tenants.people.models import Staff, Student
+from tenants.timetable.models import Lesson
+
+
+class AbsenceCode(models.Model):
+    """Absence codes (N-03), editable per school: Н, Б, УП, НП, ОП."""
+
+    code = models.CharField("код", max_length=8, unique=True)
+    label = models.CharField("название", max_length=60)
+    counts_present = models.BooleanField("считается присутствием", default=False)  # lateness
+    allows_makeup = models.BooleanField("уважительная: допускает отработку", default=False)
+    position = models.PositiveSmallIntegerField("порядок", default=0)
+    is_active = models.BooleanField("используется", default=True)
+
+    class Meta:
+        verbose_name = "код отсутствия"
+        verbose_name_plural = "коды отсутствия"
+        ordering = ["position", "code"]
+
+    def __str__(self) -> str:
+        return self.code
+
+
+class LessonRecord(models.Model):
+    """The lesson's record: its topic as delivered (JRN-04), entered on the lesson day."""
+
+    lesson = models.OneToOneField(Lesson, on_delete=models.PROTECT, related_name="record")
+    topic = models.CharField("тема урока", max_length=500)
+    entered_at = models.DateTimeField("внесено")
+    entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    is_late = models.BooleanField("внесено позже дня урока", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "запись урока"
+        verbose_name_plural = "записи уроков"
+
+    def __str__(self) -> str:
+        return self.topic[:60]
+
+
+class Attendance(models.Model):
+    """A student at a lesson: an absence code (none: present), minutes late, a note (JRN-16)."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="attendance")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    code = models.ForeignKey(
+        AbsenceCode, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    late_minutes = models.PositiveSmallIntegerField("опоздание, мин", null=True, blank=True)
+    note = models.CharField("особая отметка", max_length=300, blank=True)
+    entered_at = models.DateTimeField("внесено")
+    entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    is_late = models.BooleanField("внесено позже дня урока", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "посещаемость"
+        verbose_name_plural = "посещаемость"
+        constraints = [
+            models.UniqueConstraint(fields=["lesson", "student"], name="attendance_unique"),
+            models.CheckConstraint(
+                condition=Q(late_minutes__isnull=True) | Q(late_minutes__lte=90),
+                name="attendance_late_minutes",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.lesson_id}/{self.student_id}: {self.code_id or '+'}"
+
+
+class Task(models.Model):
+    """An assigned task at a lesson with its work type (JRN-05): a column of marks."""
+
+    lesson = models.ForeignKey(Lesson, on_delete=models.PROTECT, related_name="tasks")
+    work_type = models.ForeignKey(WorkType, on_delete=models.PROTECT, related_name="+")
+    title = models.CharField("задание", max_length=200, blank=True)
+    created_at = models.DateTimeField("создано", auto_now_add=True)
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "задание с видом работы"
+        verbose_name_plural = "задания с видами работ"
+        ordering = ["lesson", "pk"]
+
+    def __str__(self) -> str:
+        return self.title or str(self.work_type)
+
+
+class Mark(models.Model):
+    """A mark (JRN-05…07): a value of the subject's grading system for a task, dated to the
+    task's lesson; late entries (X-03) are saved and flagged."""
+
+    task = models.ForeignKey(Task, on_delete=models.PROTECT, related_name="marks")
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    value = models.CharField("отметка", max_length=10)
+    numeric = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    comment = models.CharField("комментарий", max_length=300, blank=True)
+    entered_at = models.DateTimeField("внесено")
+    entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    is_late = models.BooleanField("внесено позже срока", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "отметка"
+        verbose_name_plural = "отметки"
+        constraints = [
+            models.UniqueConstraint(fields=["task", "student"], name="mark_unique"),
+        ]
+        indexes = [models.Index(fields=["student", "task"], name="mark_student_idx")]
+
+    def __str__(self) -> str:
+        return self.value
+
+
+class PeriodMark(models.Model):
+    """A period mark (JRN-08): a value of the scale, or a notation (X-10), or a deferral for
+    illness with a new due date (JRN-10); per student, subject and period, in a class or group."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("configuration.Subject", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("configuration.Period", on_delete=models.PROTECT, related_name="+")
+    school_class = models.ForeignKey(
+        "people.SchoolClass", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        "people.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    value = models.CharField("отметка", max_length=10, blank=True)
+    numeric = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
+    notation = models.CharField("обозначение", max_length=16, blank=True)
+    deferred_until = models.DateField("перенесено до", null=True, blank=True)
+    defer_reason = models.CharField("причина переноса", max_length=300, blank=True)
+    entered_at = models.DateTimeField("внесено")
+    entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    is_late = models.BooleanField("внесено позже срока", default=False)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        verbose_name = "отметка за период"
+        verbose_name_plural = "отметки за период"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "subject", "period"], name="period_mark_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(school_class__isnull=False, group__isnull=True)
+                | Q(school_class__isnull=True, group__isnull=False),
+                name="period_mark_class_or_group",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value or self.notation or "перенос"

@@ -1,0 +1,112 @@
+"""Journal pages on the school's host (`/journal/…`): the list of the caller's journals and the
+keyboard-first grid. The grid page is a shell: it reads and saves through the journal API, so the
+page and a mobile app see the same rules."""
+
+from __future__ import annotations
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
+
+from otmetka.accounts.pages import scope_required
+from otmetka.accounts.roles import Scope
+from tenants.configuration.models import Period, Subject
+from tenants.people.models import Group, SchoolClass, Teaching
+from tenants.people.selectors import led_class_ids, staff_of
+
+from . import selectors
+
+
+def _units(request) -> list[Teaching]:
+    """The class-or-group and subject pairs the caller keeps or reads, one row each."""
+    today = timezone.localdate()
+    current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
+    teaching = Teaching.objects.filter(current).select_related("school_class", "group", "subject")
+    if not (request.caller.has_any({Scope.PEOPLE_READ})):
+        staff = staff_of(request.caller)
+        if staff is None:
+            return []
+        led = led_class_ids(staff, today)
+        teaching = teaching.filter(Q(staff=staff) | Q(school_class_id__in=led))
+    seen, rows = set(), []
+    for t in teaching.order_by("school_class__grade", "school_class__letter", "group__name",
+                               "subject__name"):  # fmt: skip
+        key = (t.school_class_id, t.group_id, t.subject_id)
+        if key not in seen:
+            seen.add(key)
+            rows.append(t)
+    return rows
+
+
+@scope_required(Scope.JOURNAL_READ)
+def journals(request):
+    return render(request, "journal/journals.html", {"rows": _units(request)})
+
+
+def _grade(school_class, group) -> int:
+    if school_class is not None:
+        return school_class.grade
+    return min((c.grade for c in group.classes.all()), default=1)
+
+
+@scope_required(Scope.JOURNAL_READ)
+def grid(request):
+    """The grid of one class or group in one subject and period."""
+    params = request.GET
+    school_class = group = None
+    if params.get("class", "").isdigit():
+        school_class = get_object_or_404(SchoolClass.objects.select_related("year"),
+                                         pk=params["class"])  # fmt: skip
+    elif params.get("group", "").isdigit():
+        group = get_object_or_404(Group.objects.select_related("year"), pk=params["group"])
+    else:
+        raise Http404
+    if not params.get("subject", "").isdigit():
+        raise Http404
+    subject = get_object_or_404(Subject, pk=params["subject"])
+    try:
+        selectors.readable_student_ids(
+            request.caller, school_class=school_class, group=group, subject=subject
+        )
+    except PermissionDenied:
+        return render(request, "403.html", status=403)
+    unit = school_class or group
+    grade = _grade(school_class, group)
+    periods = list(
+        Period.objects.filter(
+            structure__year=unit.year,
+            structure__grade_from__lte=grade,
+            structure__grade_to__gte=grade,
+        ).order_by("start")
+    )
+    today = timezone.localdate()
+    chosen = None
+    if params.get("period", "").isdigit():
+        chosen = next((p for p in periods if p.pk == int(params["period"])), None)
+    if chosen is None:
+        chosen = next((p for p in periods if p.start <= today <= p.end), None) or (
+            periods[0] if periods else None
+        )
+    staff = staff_of(request.caller)
+    can_write = request.caller.has_any({Scope.JOURNAL_WRITE}) and (
+        staff is not None
+        and Teaching.objects.filter(
+            staff=staff, subject=subject, school_class=school_class, group=group
+        ).exists()
+    )
+    query = f"{'class' if school_class else 'group'}={unit.pk}&subject={subject.pk}"
+    return render(
+        request,
+        "journal/grid.html",
+        {
+            "unit": unit,
+            "subject": subject,
+            "periods": periods,
+            "period": chosen,
+            "query": query,
+            "unit_param": "class" if school_class else "group",
+            "can_write": can_write,
+        },
+    )

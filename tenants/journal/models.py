@@ -45,6 +45,9 @@ class LessonRecord(models.Model):
     entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     is_late = models.BooleanField("внесено позже дня урока", default=False)
     version = models.PositiveIntegerField(default=1)
+    # AUD-06: entered by a compromised account after the compromise; shown struck through,
+    # left out of averages, the diary and reports, listed for re-entry
+    invalidated_at = models.DateTimeField("недействительно с", null=True, blank=True)
 
     class Meta:
         verbose_name = "запись урока"
@@ -68,6 +71,9 @@ class Attendance(models.Model):
     entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     is_late = models.BooleanField("внесено позже дня урока", default=False)
     version = models.PositiveIntegerField(default=1)
+    # AUD-06: entered by a compromised account after the compromise; shown struck through,
+    # left out of averages, the diary and reports, listed for re-entry
+    invalidated_at = models.DateTimeField("недействительно с", null=True, blank=True)
 
     class Meta:
         verbose_name = "посещаемость"
@@ -115,6 +121,9 @@ class Mark(models.Model):
     entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     is_late = models.BooleanField("внесено позже срока", default=False)
     version = models.PositiveIntegerField(default=1)
+    # AUD-06: entered by a compromised account after the compromise; shown struck through,
+    # left out of averages, the diary and reports, listed for re-entry
+    invalidated_at = models.DateTimeField("недействительно с", null=True, blank=True)
 
     class Meta:
         verbose_name = "отметка"
@@ -150,6 +159,9 @@ class PeriodMark(models.Model):
     entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
     is_late = models.BooleanField("внесено позже срока", default=False)
     version = models.PositiveIntegerField(default=1)
+    # AUD-06: entered by a compromised account after the compromise; shown struck through,
+    # left out of averages, the diary and reports, listed for re-entry
+    invalidated_at = models.DateTimeField("недействительно с", null=True, blank=True)
 
     class Meta:
         verbose_name = "отметка за период"
@@ -167,3 +179,46 @@ class PeriodMark(models.Model):
 
     def __str__(self) -> str:
         return self.value or self.notation or "перенос"
+
+
+class CorrectionStatus(models.TextChoices):
+    PENDING = "pending", "На рассмотрении"
+    APPLIED = "applied", "Одобрено и внесено"
+    REJECTED = "rejected", "Отклонено"
+
+
+class CorrectionRequest(models.Model):
+    """A teacher's request to change journal entries after a lock (AUD-02, AUD-03, N-04): the
+    cells as the save API takes them, with a reason; a deputy or the director approves (the
+    changes are then written, audited with the request's number) or rejects it."""
+
+    requested_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField("подан")
+    school_class = models.ForeignKey(
+        "people.SchoolClass", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    group = models.ForeignKey(
+        "people.Group", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    subject = models.ForeignKey("configuration.Subject", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("configuration.Period", on_delete=models.PROTECT, related_name="+")
+    changes = models.JSONField("исправления")
+    reason = models.TextField("причина")
+    status = models.CharField(
+        "состояние", max_length=10, choices=CorrectionStatus.choices, default="pending"
+    )
+    decided_by = models.ForeignKey(
+        Staff, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField("рассмотрен", null=True, blank=True)
+    decision_note = models.CharField("комментарий", max_length=500, blank=True)
+    result = models.JSONField("результат", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "запрос на исправление"
+        verbose_name_plural = "запросы на исправление"
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["status", "period"], name="correction_status_idx")]
+
+    def __str__(self) -> str:
+        return f"№ {self.pk}"

@@ -101,8 +101,10 @@ def period_marks_save(
     period: Period,
     changes: Sequence[PeriodMarkChange],
     now: datetime | None = None,
+    correction: str = "",
 ) -> list[PeriodMark]:
-    """Save period marks of one class-or-group and subject; any bad row refuses all, named."""
+    """Save period marks of one class-or-group and subject; any bad row refuses all, named.
+    `correction` (an approved request) lets them past the close and is their audit reason."""
     now = now or timezone.now()
     today = now.astimezone(school_zone()).date()
     win = window(period)
@@ -141,14 +143,14 @@ def period_marks_save(
         if deferring and (change.defer_until <= period.end or not change.defer_reason.strip()):
             problems.append("Перенос — на дату после конца периода и с причиной (JRN-10).")
         deferred_open = mark is not None and mark.deferred_until and today <= mark.deferred_until
-        if today < win.opens and not deferring:
+        if today < win.opens and not deferring and not correction:
             problems.append(f"Окно выставления откроется {win.opens:%d.%m.%Y}.")
-        if closed and not deferring and not deferred_open:
+        if closed and not deferring and not deferred_open and not correction:
             problems.append(f"Период «{period.name}» закрыт: нужен запрос на исправление.")
         if (mark.version if mark else None) != change.version:
             problems.append("Отметку уже изменил другой пользователь: обновите страницу.")
         if mark is not None and (mark.value or mark.notation) and not change.reason.strip():
-            if not deferring and not deferred_open:
+            if not deferring and not deferred_open and not correction:
                 problems.append("Исправление отметки за период — с указанием причины.")
         if problems:
             errors[prefix] = problems
@@ -167,8 +169,9 @@ def period_marks_save(
             mark.is_late = today > win.due and not deferred_open
         mark.entered_at, mark.entered_by = now, author
         mark.version += 1
+        mark.invalidated_at = None
         saved.append(mark)
-        entries.append((old, mark, change.reason.strip()))
+        entries.append((old, mark, change.reason.strip() or correction))
     if errors:
         raise ValidationError(errors)
     for mark in saved:

@@ -120,7 +120,7 @@ def journal_grid(
     weights = {t.pk: t.work_type.weight for t in tasks}
     per_student: dict[int, list[WeightedMark]] = defaultdict(list)
     for mark in marks:
-        if mark.numeric is not None:
+        if mark.numeric is not None and mark.invalidated_at is None:  # AUD-06: not counted
             per_student[mark.student_id].append(WeightedMark(mark.numeric, weights[mark.task_id]))
     numeric_scale = [n for _, n in scale if n is not None]
     code_of = {n: code for code, n in scale if n is not None}  # the predicted mark as a code

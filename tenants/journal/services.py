@@ -342,16 +342,22 @@ def journal_save(
     attendance: Sequence[AttendanceChange] = (),
     topics: Sequence[TopicChange] = (),
     now: datetime | None = None,
+    correction: str = "",
 ) -> SaveResult:
-    """Save many journal cells at once (see the module's docstring)."""
+    """Save many journal cells at once (see the module's docstring). `correction` (the approved
+    request's number and reason) lets the cells past a lock and is their audit reason."""
     now = now or timezone.now()
     with transaction.atomic():
-        return _save(ctx, author, list(marks), list(attendance), list(topics), now)
+        return _save(ctx, author, list(marks), list(attendance), list(topics), now, correction)
 
 
-def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
+def _save(ctx, author, marks, attendance, topics, now, correction="") -> SaveResult:
     loaded = _load(marks, attendance, topics)
     zone = school_zone()
+
+    def why(change) -> str:  # the audit reason: the cell's own, or the approved correction's
+        return change.reason.strip() or correction
+
     errors: dict[str, list[str]] = {}
     for i, change in enumerate(marks):
         if change.task not in loaded.tasks:
@@ -366,8 +372,7 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
     allowed = writable_lesson_ids(author, lessons, timezone.localdate())
     if len(allowed) < len(lessons):
         raise PermissionDenied("Записи урока вносит учитель этого урока или замещающий его.")
-    locked = locked_lessons(lessons, now)
-    locked |= marked_lessons(lessons)
+    locked = {} if correction else locked_lessons(lessons, now) | marked_lessons(lessons)
     members = lesson_members(lessons)
     scales = _Scales()
 
@@ -401,7 +406,7 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
             )
             continue
         late = now > mark_due(lesson.date, task.work_type, zone)
-        if stored is not None and late and not change.reason.strip():
+        if stored is not None and late and not why(change):
             errors[f"{prefix}.reason"] = [
                 "Срок выставления прошёл: исправление — с указанием причины."
             ]
@@ -413,11 +418,11 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
                         is_late=late)  # fmt: skip
             new_marks.append(mark)
             audit.append(Entry("journal.mark_add", mark, None, _mark_audit(mark, lesson),
-                               change.reason))  # fmt: skip
+                               why(change)))  # fmt: skip
         elif not value:
             removed_marks.append(stored)
             audit.append(Entry("journal.mark_remove", stored, _mark_audit(stored, lesson), None,
-                               change.reason.strip()))  # fmt: skip
+                               why(change)))  # fmt: skip
         else:
             old = _mark_audit(stored, lesson)
             stored.value, stored.numeric = value, scale.get(value)
@@ -428,9 +433,10 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
             )
             stored.is_late = stored.is_late or late
             stored.version += 1
+            stored.invalidated_at = None  # a re-entry of an invalidated mark (AUD-06)
             changed_marks.append(stored)
             audit.append(Entry("journal.mark_change", stored, old, _mark_audit(stored, lesson),
-                               change.reason.strip()))  # fmt: skip
+                               why(change)))  # fmt: skip
     new_rows, changed_rows = [], []
     for i, change in enumerate(attendance):
         lesson = loaded.lessons[change.lesson]
@@ -453,7 +459,7 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
             )  # fmt: skip
             continue
         late = now > lesson_day_due(lesson.date, zone)
-        if stored is not None and late and not change.reason.strip():
+        if stored is not None and late and not why(change):
             errors[f"{prefix}.reason"] = ["День урока прошёл: исправление — с указанием причины."]
         if stored is None:
             row = Attendance(lesson=lesson, student_id=change.student, code=code,
@@ -461,16 +467,17 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
                              entered_at=now, entered_by=author, is_late=late)  # fmt: skip
             new_rows.append(row)
             audit.append(Entry("journal.attendance_add", row, None, _attendance_audit(row),
-                               change.reason.strip()))  # fmt: skip
+                               why(change)))  # fmt: skip
         else:
             old = _attendance_audit(stored)
             stored.code, stored.late_minutes = code, change.late_minutes
             stored.note, stored.entered_at, stored.entered_by = change.note.strip(), now, author
             stored.is_late = stored.is_late or late
             stored.version += 1
+            stored.invalidated_at = None
             changed_rows.append(stored)
             audit.append(Entry("journal.attendance_change", stored, old,
-                               _attendance_audit(stored), change.reason.strip()))  # fmt: skip
+                               _attendance_audit(stored), why(change)))  # fmt: skip
     new_records, changed_records = [], []
     for i, change in enumerate(topics):
         lesson = loaded.lessons[change.lesson]
@@ -487,37 +494,49 @@ def _save(ctx, author, marks, attendance, topics, now) -> SaveResult:
             result.conflicts.append(Conflict("topic", {"lesson": lesson.pk}, current))
             continue
         late = now > lesson_day_due(lesson.date, zone)
-        if stored is not None and late and not change.reason.strip():
+        if stored is not None and late and not why(change):
             errors[f"{prefix}.reason"] = ["День урока прошёл: исправление — с указанием причины."]
         if stored is None:
             record = LessonRecord(lesson=lesson, topic=topic, entered_at=now, entered_by=author,
                                   is_late=late)  # fmt: skip
             new_records.append(record)
             audit.append(Entry("journal.topic_set", record, None, {"lesson": lesson.pk,
-                               "topic": topic}))  # fmt: skip
+                               "topic": topic}, why(change)))  # fmt: skip
         else:
             old = {"topic": stored.topic}
             stored.topic, stored.entered_at, stored.entered_by = topic, now, author
             stored.is_late = stored.is_late or late
             stored.version += 1
+            stored.invalidated_at = None
             changed_records.append(stored)
             audit.append(Entry("journal.topic_set", stored, old, {"lesson": lesson.pk,
-                               "topic": topic}, change.reason.strip()))  # fmt: skip
+                               "topic": topic}, why(change)))  # fmt: skip
     if errors:
         raise ValidationError(errors)
     # write: inserts first (audit records need their ids), then updates and removals
     Mark.objects.bulk_create(new_marks, batch_size=1000)
     Attendance.objects.bulk_create(new_rows, batch_size=1000)
     LessonRecord.objects.bulk_create(new_records)
-    fields = ["value", "numeric", "comment", "entered_at", "entered_by", "is_late", "version"]
+    fields = ["value", "numeric", "comment", "entered_at", "entered_by", "is_late", "version",
+              "invalidated_at"]  # fmt: skip
     Mark.objects.bulk_update(changed_marks, fields, batch_size=1000)
     Attendance.objects.bulk_update(
         changed_rows,
-        ["code", "late_minutes", "note", "entered_at", "entered_by", "is_late", "version"],
+        [
+            "code",
+            "late_minutes",
+            "note",
+            "entered_at",
+            "entered_by",
+            "is_late",
+            "version",
+            "invalidated_at",
+        ],
         batch_size=1000,
     )
     LessonRecord.objects.bulk_update(
-        changed_records, ["topic", "entered_at", "entered_by", "is_late", "version"]
+        changed_records,
+        ["topic", "entered_at", "entered_by", "is_late", "version", "invalidated_at"],
     )
     school_audit_append_many(ctx=ctx, entries=audit)  # a removed mark keeps its id there
     Mark.objects.filter(pk__in=[m.pk for m in removed_marks]).delete()

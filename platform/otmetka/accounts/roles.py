@@ -44,6 +44,7 @@ class Scope:
     SETTINGS_READ = "settings:read"  # the school's year, periods, grading, regulations
     SETTINGS_WRITE = "settings:write"
     PERIODS_REOPEN = "periods:reopen"  # reopen a closed period (N-05): director, deputy
+    JOURNAL_CORRECT = "journal:correct"  # approve journal corrections after a lock (AUD-03)
     JOURNAL_READ = "journal:read"
     JOURNAL_WRITE = "journal:write"
     DIARY_READ = "diary:read"
@@ -77,8 +78,9 @@ _SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE, Scope.TIMETABLE_WRITE} | _PEOP
 
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
     SchoolRole.DIRECTOR: _SETTINGS_ADMIN
-    | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
-    SchoolRole.DEPUTY: _SETTINGS_ADMIN | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN},
+    | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ, Scope.PERIODS_REOPEN, Scope.JOURNAL_CORRECT},
+    SchoolRole.DEPUTY: _SETTINGS_ADMIN
+    | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN, Scope.JOURNAL_CORRECT},
     SchoolRole.SCHOOL_ADMIN: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN},
     SchoolRole.RECORDS_CLERK: _STAFF | _PEOPLE,
     SchoolRole.SUBJECT_TEACHER: _STAFF

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from tenants.configuration.models import Period, Subject, WorkType
-from tenants.people.models import Group, SchoolClass
+from tenants.people.models import Group, SchoolClass, Staff
 from tenants.timetable.models import Lesson
 
 
@@ -98,3 +98,35 @@ class PeriodMarkChangeSerializer(serializers.Serializer):
 
 class PeriodMarksSerializer(GridQuerySerializer):
     marks = PeriodMarkChangeSerializer(many=True, max_length=200)
+
+
+class CorrectionWriteSerializer(GridQuerySerializer):
+    changes = serializers.DictField()
+    reason = serializers.CharField(max_length=2000)
+
+
+class DecisionSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class CorrectionSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    requested_by = serializers.IntegerField(source="requested_by_id")
+    requested_by_name = serializers.CharField(source="requested_by.short_name")
+    requested_at = serializers.DateTimeField()
+    school_class = serializers.IntegerField(source="school_class_id", allow_null=True)
+    group = serializers.IntegerField(source="group_id", allow_null=True)
+    subject = serializers.IntegerField(source="subject_id")
+    period = serializers.IntegerField(source="period_id")
+    changes = serializers.DictField()
+    reason = serializers.CharField()
+    status = serializers.CharField()
+    decided_by = serializers.IntegerField(source="decided_by_id", allow_null=True)
+    decided_at = serializers.DateTimeField(allow_null=True)
+    decision_note = serializers.CharField()
+    result = serializers.DictField(allow_null=True)
+
+
+class InvalidateSerializer(serializers.Serializer):
+    staff = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
+    since = serializers.DateTimeField(required=False, allow_null=True, default=None)

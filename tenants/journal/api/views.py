@@ -12,19 +12,24 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
+from otmetka.api.params import filter_by_ids
 from otmetka.audit.context import AuditContext
-from tenants.journal import period_marks, selectors, services
-from tenants.journal.models import AbsenceCode
+from tenants.journal import corrections, invalidation, period_marks, selectors, services
+from tenants.journal.models import AbsenceCode, CorrectionRequest, CorrectionStatus
 from tenants.people.models import Teaching
 from tenants.people.selectors import staff_of
 
 from .serializers import (
+    CorrectionSerializer,
+    CorrectionWriteSerializer,
+    DecisionSerializer,
     GridQuerySerializer,
+    InvalidateSerializer,
     PeriodMarksSerializer,
     SaveResultSerializer,
     SaveSerializer,
@@ -60,11 +65,13 @@ def _grid_json(grid: selectors.Grid) -> dict:
         "tasks": [{"id": t.pk, "lesson": t.lesson_id, "work_type": t.work_type_id,
                    "title": t.title} for t in grid.tasks],
         "marks": [{"task": m.task_id, "student": m.student_id, "value": m.value,
-                   "comment": m.comment, "version": m.version, "late": m.is_late}
+                   "comment": m.comment, "version": m.version, "late": m.is_late,
+                   "invalid": m.invalidated_at is not None}
                   for m in grid.marks],
         "attendance": [{"lesson": a.lesson_id, "student": a.student_id,
                         "code": a.code.code if a.code_id else "", "late_minutes": a.late_minutes,
-                        "note": a.note, "version": a.version, "late": a.is_late}
+                        "note": a.note, "version": a.version, "late": a.is_late,
+                        "invalid": a.invalidated_at is not None}
                        for a in grid.attendance],
         "period_marks": [{"student": m.student_id, "value": m.value, "notation": m.notation,
                           "deferred_until": m.deferred_until, "version": m.version,
@@ -251,3 +258,150 @@ class AbsenceCodeViewSet(mixins.ListModelMixin, ScopedViewSet):
                 for c in self.get_queryset()
             ]
         )
+
+
+class CorrectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):
+    """Correction requests (AUD-02, AUD-03): a teacher files one for locked cells (`POST`, the
+    cells as `save/` takes them plus a reason); a deputy or the director `approve/`s (the cells
+    are written, citing the request) or `reject/`s it. Lists: `?status=`, `?period=`,
+    `?teacher=`, `?class=`; a teacher sees their own requests."""
+
+    audience = SCHOOL
+    scope_map = {
+        "GET": {Scope.JOURNAL_CORRECT, Scope.JOURNAL_WRITE},
+        "POST": {Scope.JOURNAL_WRITE},
+    }
+    action_scope_map = {"approve": {Scope.JOURNAL_CORRECT}, "reject": {Scope.JOURNAL_CORRECT}}
+    queryset = CorrectionRequest.objects.select_related("requested_by").order_by("-requested_at")
+    serializer_class = CorrectionSerializer
+    pagination_class = None
+
+    def restrict(self, queryset, caller):
+        if caller.has_any({Scope.JOURNAL_CORRECT}):
+            return queryset
+        staff = staff_of(caller)
+        return queryset.filter(requested_by=staff) if staff else queryset.none()
+
+    def ctx(self) -> AuditContext:
+        return AuditContext.from_request(self.request, role=self.caller.primary_role)
+
+    @extend_schema(parameters=[OpenApiParameter(n, int) for n in ("period", "teacher", "class")]
+                   + [OpenApiParameter("status", str)])  # fmt: skip
+    def list(self, request):
+        errors: dict = {}
+        queryset = filter_by_ids(
+            self.get_queryset(),
+            request.query_params,
+            [("period", "period_id"), ("teacher", "requested_by_id"), ("class", "school_class_id")],
+            errors,
+        )
+        status_value = request.query_params.get("status")
+        if status_value is not None:
+            if status_value not in CorrectionStatus.values:
+                errors["status"] = [f"Одно из: {', '.join(CorrectionStatus.values)}."]
+            queryset = queryset.filter(status=status_value)
+        if errors:
+            raise ValidationError(errors)
+        return Response(CorrectionSerializer(queryset[:500], many=True).data)
+
+    @extend_schema(request=CorrectionWriteSerializer, responses={201: CorrectionSerializer})
+    def create(self, request):
+        serializer = CorrectionWriteSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        author = staff_of(self.caller)
+        if author is None:
+            raise PermissionDenied("Ваша учётная запись не связана с сотрудником школы.")
+        made = corrections.correction_request(ctx=self.ctx(), author=author, **data)
+        return Response(CorrectionSerializer(made).data, status=status.HTTP_201_CREATED)
+
+    def _decide(self, request, approve: bool):
+        note = DecisionSerializer(data=request.data)
+        note.is_valid(raise_exception=True)
+        approver = staff_of(self.caller)
+        if approver is None:
+            raise PermissionDenied("Ваша учётная запись не связана с сотрудником школы.")
+        decided = corrections.correction_decide(
+            ctx=self.ctx(), request=self.get_object(), approver=approver, approve=approve,
+            note=note.validated_data["note"],
+        )  # fmt: skip
+        return Response(CorrectionSerializer(decided).data)
+
+    @extend_schema(request=DecisionSerializer, responses=CorrectionSerializer)
+    @action(detail=True, methods=["post"])
+    def approve(self, request, pk=None):
+        return self._decide(request, True)
+
+    @extend_schema(request=DecisionSerializer, responses=CorrectionSerializer)
+    @action(detail=True, methods=["post"])
+    def reject(self, request, pk=None):
+        return self._decide(request, False)
+
+
+class InvalidationViewSet(ScopedViewSet):
+    """AUD-06: `POST` undoes the journal operations of a compromised staff account from `since`
+    (at most the reported time T; by default T): entries after it are flagged invalid, changes
+    rolled back. `GET` lists the invalid entries to be entered again. Director and deputies."""
+
+    audience = SCHOOL
+    scope_map = {"GET": {Scope.JOURNAL_CORRECT}, "POST": {Scope.JOURNAL_CORRECT}}
+    queryset = CorrectionRequest.objects.none()
+    pagination_class = None
+
+    def restrict(self, queryset, caller):
+        return queryset
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
+    def list(self, request):
+        marks, attendance = invalidation.invalidated_rows()
+        return Response(
+            {
+                "marks": [
+                    {
+                        "task": m.task_id,
+                        "lesson": m.task.lesson_id,
+                        "date": m.task.lesson.date,
+                        "student": m.student_id,
+                        "value": m.value,
+                        "version": m.version,
+                    }
+                    for m in marks[:1000]
+                ],
+                "attendance": [
+                    {
+                        "lesson": a.lesson_id,
+                        "date": a.lesson.date,
+                        "student": a.student_id,
+                        "version": a.version,
+                    }
+                    for a in attendance[:1000]
+                ],
+            }
+        )
+
+    @extend_schema(request=InvalidateSerializer, responses=OpenApiTypes.OBJECT)
+    def create(self, request):
+        from otmetka.accounts.models import CredentialIncident
+
+        serializer = InvalidateSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        staff, since = serializer.validated_data["staff"], serializer.validated_data["since"]
+        incident = (
+            CredentialIncident.objects.filter(user_id=staff.user_id)
+            .order_by("-reported_at")
+            .first()
+            if staff.user_id
+            else None
+        )
+        if incident is None:
+            raise ValidationError(
+                {"staff": ["По этой учётной записи нет сообщения о компрометации."]}
+            )
+        since = since or incident.reported_at
+        if since > incident.reported_at:
+            raise ValidationError({"since": ["Не позже времени сообщения о компрометации (T)."]})
+        report = invalidation.journal_invalidate(
+            ctx=AuditContext.from_request(request, role=self.caller.primary_role),
+            user_id=staff.user_id, since=since, incident=incident.pk,
+        )  # fmt: skip
+        return Response({"invalidated": report.invalidated, "restored": report.restored})

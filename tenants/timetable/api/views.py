@@ -11,6 +11,7 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
+from otmetka.api.params import filter_by_ids
 from otmetka.audit.context import AuditContext
 from tenants.timetable import services
 from tenants.timetable.models import Bell, BellSchedule, CurriculumLine, Lesson, TimetableEntry
@@ -130,18 +131,16 @@ class TimetableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timeta
         parameters=[OpenApiParameter(name, int) for name in ("class", "group", "teacher", "room")]
     )
     def list(self, request):
-        queryset = self.get_queryset()
-        for param, field in (
-            ("class", "school_class_id"),
-            ("group", "group_id"),
-            ("teacher", "teacher_id"),
-            ("room", "room_id"),
-        ):
-            value = request.query_params.get(param)
-            if value is not None:
-                if not value.isdigit():
-                    raise ValidationError({param: ["Укажите номер."]})
-                queryset = queryset.filter(**{field: int(value)})
+        errors: dict = {}
+        queryset = filter_by_ids(
+            self.get_queryset(),
+            request.query_params,
+            [("class", "school_class_id"), ("group", "group_id"), ("teacher", "teacher_id"),
+             ("room", "room_id")],
+            errors,
+        )  # fmt: skip
+        if errors:
+            raise ValidationError(errors)
         return Response(TimetableEntrySerializer(queryset, many=True).data)
 
     def _save(self, request, entry=None):
@@ -192,18 +191,12 @@ class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
                 errors[key] = ["Дата в формате ГГГГ-ММ-ДД."]
         if not errors and not 0 <= (bounds["to"] - bounds["from"]).days <= 366:
             errors["to"] = ["Не больше года и не раньше «from»."]
-        queryset = self.get_queryset()
-        for param, field in (
-            ("class", "school_class_id"),
-            ("group", "group_id"),
-            ("teacher", "teacher_id"),
-        ):
-            value = request.query_params.get(param)
-            if value is not None:
-                if not value.isdigit():
-                    errors[param] = ["Укажите номер."]
-                else:
-                    queryset = queryset.filter(**{field: int(value)})
+        queryset = filter_by_ids(
+            self.get_queryset(),
+            request.query_params,
+            [("class", "school_class_id"), ("group", "group_id"), ("teacher", "teacher_id")],
+            errors,
+        )
         if errors:
             raise ValidationError(errors)
         queryset = queryset.filter(date__range=(bounds["from"], bounds["to"]))

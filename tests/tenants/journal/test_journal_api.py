@@ -31,7 +31,10 @@ def test_refusals(school_a, school_b, method, path):
     # the school admin neither reads nor writes journals; the director never writes them
     if "absence-codes" not in path:  # a setting: every staff member reads the codes
         assert call_route(school_client(school_a, SchoolRole.SCHOOL_ADMIN), method, path) == 403
-    if method != "get":
+    if path.endswith(("/approve/", "/reject/", "/invalidations/")):  # the administration's
+        teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
+        assert call_route(teacher, method, path) == 403
+    elif method != "get":
         assert call_route(school_client(school_a, SchoolRole.DIRECTOR), method, path) == 403
 
 

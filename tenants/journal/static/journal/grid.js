@@ -82,11 +82,13 @@
         const a = presence.get(`a:${lesson.id}:${student.id}`);
         tr.appendChild(cell({ kind: "attendance", lesson: lesson.id, student: student.id,
           value: a ? a.code : "", version: a ? a.version : null, late: a && a.late,
+          invalid: a && a.invalid,
           row, col: col++, locked }));
         tasksByLesson.get(lesson.id).forEach((t) => {
           const m = marks.get(`m:${t.id}:${student.id}`);
           tr.appendChild(cell({ kind: "mark", task: t.id, lesson: lesson.id, student: student.id,
             value: m ? m.value : "", version: m ? m.version : null, late: m && m.late,
+            invalid: m && m.invalid,
             row, col: col++, locked }));
         });
       });
@@ -103,12 +105,14 @@
   function cell(c) {
     const td = el("td");
     const input = el("input", {
-      class: "cell" + (c.kind === "attendance" ? " absence" : "") + (c.late ? " late" : ""),
+      class: "cell" + (c.kind === "attendance" ? " absence" : "") + (c.late ? " late" : "")
+        + (c.invalid ? " invalid" : ""),
       "data-kind": c.kind, "data-student": String(c.student), "data-lesson": String(c.lesson),
       "data-row": String(c.row), "data-col": String(c.col), maxlength: "3",
       "aria-label": c.kind === "attendance" ? "Посещаемость" : "Отметка",
     });
     if (c.task) input.dataset.task = String(c.task);
+    if (c.invalid) input.title = "Недействительно: внесено скомпрометированной учётной записью; внесите заново";
     input.value = c.value;
     input.dataset.version = c.version === null ? "" : String(c.version);
     input.dataset.saved = c.value;

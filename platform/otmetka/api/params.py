@@ -1,0 +1,23 @@
+"""Query parameters shared by list endpoints: ids that filter a queryset."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db.models import QuerySet
+
+
+def filter_by_ids(
+    queryset: QuerySet, query_params, mapping: Iterable[tuple[str, str]], errors: dict
+) -> QuerySet:
+    """Filter `queryset` by each `(parameter, field)` given as a whole number; a parameter that
+    is not one goes into `errors` (the caller raises them as a 400)."""
+    for param, field in mapping:
+        value = query_params.get(param)
+        if value is None:
+            continue
+        if not value.isdigit():
+            errors[param] = ["Укажите номер."]
+        else:
+            queryset = queryset.filter(**{field: int(value)})
+    return queryset

@@ -1,0 +1,101 @@
+"""AUD-05/06: after a compromise, the account's journal operations from `since` on are undone:
+new entries flagged invalid (and left out of averages), changes rolled back, removals restored,
+every step audited; a second run changes nothing; a re-entry clears the flag."""
+
+import pytest
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from otmetka.accounts.activation import credentials_compromised
+from otmetka.accounts.roles import SchoolRole
+from otmetka.audit.context import AuditContext
+from tenants.audit.models import AuditRecord
+from tenants.journal import invalidation, services
+from tenants.journal.models import Attendance, LessonRecord, Mark
+from tests.factories import school_client
+from tests.tenants.journal.test_journal_api import _setup
+from tests.tenants.people import kit
+
+pytestmark = pytest.mark.django_db
+
+
+def test_operations_after_the_compromise_are_undone_and_audited(school_a):
+    s = _setup(school_a)
+    a, b, c = s["students"]
+    task = s["tasks"][0]
+    teacher = s["teacher"]
+    user = teacher.user_id
+    as_teacher = AuditContext(actor_id=user, actor_role="subject_teacher", source="api")
+    with schema_context(school_a.schema_name):
+        first = services.journal_save(
+            ctx=as_teacher, author=teacher,
+            marks=[services.MarkChange(task.pk, a.pk, "3"),
+                   services.MarkChange(task.pk, c.pk, "4")],
+            topics=[services.TopicChange(s["lessons"][0].pk, "Дроби")],
+        )  # fmt: skip
+        versions = {m.student_id: m.version for m in first.marks}
+        since = timezone.now()
+        # what the intruder did with the teacher's account
+        services.journal_save(
+            ctx=as_teacher, author=teacher,
+            marks=[services.MarkChange(task.pk, a.pk, "5", version=versions[a.pk], reason="x"),
+                   services.MarkChange(task.pk, b.pk, "5"),
+                   services.MarkChange(task.pk, c.pk, "", version=versions[c.pk], reason="x")],
+            attendance=[services.AttendanceChange(s["lessons"][0].pk, b.pk, "НП")],
+            topics=[services.TopicChange(s["lessons"][0].pk, "Взлом", version=1, reason="x")],
+        )  # fmt: skip
+    from otmetka.accounts.models import User
+
+    incident = credentials_compromised(user=User.objects.get(pk=user))
+    director = school_client(school_a)
+    with schema_context(school_a.schema_name):
+        _, director_user = kit.teacher_account(school_a, SchoolRole.DIRECTOR, "Главная")
+    director.force_login(director_user)
+    too_late = director.post(
+        "/api/v1/journal/invalidations/",
+        {
+            "staff": teacher.pk,
+            "since": (incident.reported_at + timezone.timedelta(hours=1)).isoformat(),
+        },
+        "application/json",
+    )
+    assert too_late.status_code == 400 and "since" in too_late.json()["fields"]
+    done = director.post(
+        "/api/v1/journal/invalidations/",
+        {"staff": teacher.pk, "since": since.isoformat()},
+        "application/json",
+    )
+    assert done.status_code == 200, done.json()
+    assert done.json() == {"invalidated": 2, "restored": 3}
+    with schema_context(school_a.schema_name):
+        marks = {m.student_id: (m.value, m.invalidated_at is not None) for m in Mark.objects.all()}
+        assert marks == {a.pk: ("3", False), b.pk: ("5", True), c.pk: ("4", False)}
+        assert Attendance.objects.get(student=b).invalidated_at is not None
+        assert LessonRecord.objects.get(lesson=s["lessons"][0]).topic == "Дроби"
+        assert AuditRecord.objects.filter(action="journal.invalidate").count() == 5
+        # the list for re-entry, and the grid leaves the invalid mark out of the average
+        listed = director.get("/api/v1/journal/invalidations/").json()
+        assert [m["student"] for m in listed["marks"]] == [b.pk]
+        again = invalidation.journal_invalidate(ctx=kit.CTX, user_id=user, since=since)
+        assert (again.invalidated, again.restored) == (0, 0)
+    grid = director.get(s["url"]).json()
+    averages = {x["student"]: x["average"] for x in grid["averages"]}
+    assert averages[b.pk] is None and averages[a.pk] == "3.00"
+    assert [m["invalid"] for m in grid["marks"] if m["student"] == b.pk] == [True]
+    # the teacher's account is blocked; a colleague re-enters the mark
+    with schema_context(school_a.schema_name):
+        colleague = kit.staff("Коллегова")
+        kit.teach(colleague, s["class"])
+        bad = Mark.objects.get(student=b)
+        services.journal_save(
+            ctx=kit.CTX, author=colleague,
+            marks=[services.MarkChange(task.pk, b.pk, "4", version=bad.version, reason="повторно")],
+        )  # fmt: skip
+        bad.refresh_from_db()
+        assert bad.value == "4" and bad.invalidated_at is None
+    assert (
+        director.post(
+            "/api/v1/journal/invalidations/", {"staff": colleague.pk}, "application/json"
+        ).status_code
+        == 400
+    )  # no compromise reported for that account

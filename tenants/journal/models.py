@@ -222,3 +222,59 @@ class CorrectionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"№ {self.pk}"
+
+
+class DowngradeNotice(models.Model):
+    """JRN-12: guardians told that the intended period mark is below the published average, with
+    the reason, so many lessons before the period ends (fewer: flagged late)."""
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("configuration.Subject", on_delete=models.PROTECT, related_name="+")
+    period = models.ForeignKey("configuration.Period", on_delete=models.PROTECT, related_name="+")
+    intended = models.CharField("предполагаемая отметка", max_length=10)
+    average = models.DecimalField("средний балл", max_digits=6, decimal_places=2)
+    reason = models.TextField("причина")
+    created_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField("направлено")
+    lessons_left = models.PositiveSmallIntegerField("уроков до конца периода")
+    is_late = models.BooleanField("позже срока", default=False)
+
+    class Meta:
+        verbose_name = "уведомление о снижении отметки"
+        verbose_name_plural = "уведомления о снижении отметки"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.student_id}: {self.intended}"
+
+
+class ExamResult(models.Model):
+    """JRN-14: interim and final attestation and state exam results."""
+
+    class Kind(models.TextChoices):
+        INTERIM = "interim", "Промежуточная аттестация"
+        FINAL = "final", "Итоговая аттестация"
+        OGE = "oge", "ОГЭ"
+        EGE = "ege", "ЕГЭ"
+        GVE = "gve", "ГВЭ"
+
+    student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
+    subject = models.ForeignKey("configuration.Subject", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices)
+    held_on = models.DateField("дата")
+    value = models.CharField("отметка", max_length=10, blank=True)
+    score = models.PositiveSmallIntegerField("баллы", null=True, blank=True)
+    entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
+    entered_at = models.DateTimeField("внесено")
+
+    class Meta:
+        verbose_name = "результат аттестации"
+        verbose_name_plural = "результаты аттестации"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "subject", "kind", "held_on"], name="exam_result_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.value or self.score}"

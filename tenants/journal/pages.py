@@ -13,8 +13,9 @@ from rest_framework.exceptions import PermissionDenied
 from otmetka.accounts.pages import scope_required
 from otmetka.accounts.roles import Scope
 from tenants.configuration.models import Period, Subject
-from tenants.people.models import Group, SchoolClass, Teaching
+from tenants.people.models import Group, SchoolClass, Staff, Student, Teaching
 from tenants.people.selectors import led_class_ids, staff_of
+from tenants.timetable.models import Lesson
 
 from . import selectors
 
@@ -42,7 +43,14 @@ def _units(request) -> list[Teaching]:
 
 @scope_required(Scope.JOURNAL_READ)
 def journals(request):
-    return render(request, "journal/journals.html", {"rows": _units(request)})
+    return render(
+        request,
+        "journal/journals.html",
+        {
+            "rows": _units(request),
+            "can_correct": request.caller.has_any({Scope.JOURNAL_CORRECT}),
+        },
+    )
 
 
 def _grade(school_class, group) -> int:
@@ -110,3 +118,82 @@ def grid(request):
             "can_write": can_write,
         },
     )
+
+
+# --- the audit viewer and the corrections queue (director and deputies)
+
+
+@scope_required(Scope.JOURNAL_CORRECT)
+def audit(request):
+    """Journal audit records by lesson, student, teacher, class and period (AUD-01, AUD-02)."""
+    from . import audit_view
+
+    params = request.GET
+
+    def pick(model, name):
+        value = params.get(name, "")
+        return model.objects.filter(pk=int(value)).first() if value.isdigit() else None
+
+    filters = audit_view.Filters(
+        lesson=pick(Lesson, "lesson"),
+        student=pick(Student, "student"),
+        teacher=pick(Staff, "teacher"),
+        school_class=pick(SchoolClass, "class"),
+        period=pick(Period, "period"),
+    )
+    rows = list(audit_view.journal_audit(filters)[: audit_view.LIMIT])
+    return render(
+        request,
+        "journal/audit.html",
+        {
+            "rows": [(r, audit_view.label(r.action)) for r in rows],
+            "limit": audit_view.LIMIT,
+            "filters": filters,
+            "classes": SchoolClass.objects.filter(year__is_current=True).order_by(
+                "grade", "letter"
+            ),
+            "teachers": Staff.objects.filter(user_id__isnull=False).order_by("last_name"),
+            "periods": Period.objects.filter(structure__year__is_current=True)
+            .select_related("structure")
+            .order_by("structure__grade_from", "start"),
+        },
+    )
+
+
+@scope_required(Scope.JOURNAL_CORRECT)
+def corrections_queue(request):
+    """Pending correction requests with approve and reject (AUD-03)."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from otmetka.audit.context import AuditContext
+
+    from . import corrections
+    from .models import CorrectionRequest
+
+    if request.method == "POST":
+        found = CorrectionRequest.objects.filter(pk=request.POST.get("request", "0") or 0).first()
+        approver = staff_of(request.caller)
+        if found is None or approver is None:
+            raise Http404
+        try:
+            corrections.correction_decide(
+                ctx=AuditContext.from_request(request, role=request.caller.primary_role),
+                request=found,
+                approver=approver,
+                approve=request.POST.get("decision") == "approve",
+                note=request.POST.get("note", ""),
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Запрос № {found.pk} рассмотрен.")
+        return redirect("/journal/corrections/")
+    pending = CorrectionRequest.objects.filter(status="pending").select_related(
+        "requested_by", "school_class", "group", "subject", "period"
+    )
+    decided = CorrectionRequest.objects.exclude(status="pending").select_related(
+        "requested_by", "decided_by", "school_class", "group", "subject"
+    )[:50]
+    return render(request, "journal/corrections.html", {"pending": pending, "decided": decided})

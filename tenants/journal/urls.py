@@ -8,4 +8,6 @@ app_name = "journal"
 urlpatterns = [
     path("", pages.journals, name="journals"),
     path("grid/", pages.grid, name="grid"),
+    path("audit/", pages.audit, name="audit"),
+    path("corrections/", pages.corrections_queue, name="corrections"),
 ]

@@ -1,7 +1,7 @@
 from rest_framework import serializers
 
 from tenants.configuration.models import Period, Subject, WorkType
-from tenants.people.models import Group, SchoolClass, Staff
+from tenants.people.models import Group, SchoolClass, Staff, Student
 from tenants.timetable.models import Lesson
 
 
@@ -130,3 +130,37 @@ class CorrectionSerializer(serializers.Serializer):
 class InvalidateSerializer(serializers.Serializer):
     staff = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
     since = serializers.DateTimeField(required=False, allow_null=True, default=None)
+
+
+class MakeupSerializer(serializers.Serializer):
+    lesson = serializers.PrimaryKeyRelatedField(queryset=Lesson.objects.all())
+    student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
+    work_type = serializers.PrimaryKeyRelatedField(queryset=WorkType.objects.all())
+    value = serializers.CharField(max_length=10)
+    protocol = serializers.CharField(max_length=50)
+    protocol_date = serializers.DateField()
+
+
+class DowngradeNoticeSerializer(serializers.Serializer):
+    school_class = serializers.PrimaryKeyRelatedField(queryset=SchoolClass.objects.all())
+    student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    period = serializers.PrimaryKeyRelatedField(queryset=Period.objects.all())
+    intended = serializers.CharField(max_length=10)
+    average = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)
+    reason = serializers.CharField(max_length=2000)
+
+
+class ExamResultSerializer(serializers.Serializer):
+    student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    kind = serializers.CharField(max_length=10)
+    held_on = serializers.DateField()
+    value = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    score = serializers.IntegerField(required=False, allow_null=True, default=None)
+
+
+class SummaryQuerySerializer(serializers.Serializer):
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.select_related("year")
+    )

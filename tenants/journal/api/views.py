@@ -19,20 +19,31 @@ from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
 from otmetka.api.params import filter_by_ids
 from otmetka.audit.context import AuditContext
-from tenants.journal import corrections, invalidation, period_marks, selectors, services
+from tenants.journal import (
+    attestation,
+    corrections,
+    invalidation,
+    period_marks,
+    selectors,
+    services,
+)
 from tenants.journal.models import AbsenceCode, CorrectionRequest, CorrectionStatus
 from tenants.people.models import Teaching
-from tenants.people.selectors import staff_of
+from tenants.people.selectors import led_class_ids, staff_of
 
 from .serializers import (
     CorrectionSerializer,
     CorrectionWriteSerializer,
     DecisionSerializer,
+    DowngradeNoticeSerializer,
+    ExamResultSerializer,
     GridQuerySerializer,
     InvalidateSerializer,
+    MakeupSerializer,
     PeriodMarksSerializer,
     SaveResultSerializer,
     SaveSerializer,
+    SummaryQuerySerializer,
     TaskSerializer,
     TaskWriteSerializer,
 )
@@ -82,6 +93,12 @@ def _grid_json(grid: selectors.Grid) -> dict:
     }  # fmt: skip
 
 
+def _valid(serializer_class, request) -> dict:
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data
+
+
 class JournalViewSet(ScopedViewSet):
     """`GET grid/?class=|group=&subject=&period=`: the whole grid in one call; `POST save/`:
     many cells in one transaction (400 with the bad cell named and nothing written; cells changed
@@ -90,6 +107,7 @@ class JournalViewSet(ScopedViewSet):
 
     audience = SCHOOL
     scope_map = {"GET": {Scope.JOURNAL_READ}, "POST": {Scope.JOURNAL_WRITE}}
+    action_scope_map = {"exam_results": {Scope.JOURNAL_WRITE, Scope.JOURNAL_CORRECT}}
     queryset = AbsenceCode.objects.all()
     pagination_class = None
 
@@ -214,6 +232,59 @@ class JournalViewSet(ScopedViewSet):
                         "deferred_until": m.deferred_until, "version": m.version,
                         "late": m.is_late} for m in saved]}
         )  # fmt: skip
+
+    @extend_schema(request=MakeupSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"])
+    def makeup(self, request):
+        """JRN-15: credit a topic missed for a valid reason, citing the make-up protocol."""
+        data = _valid(MakeupSerializer, request)
+        mark = attestation.makeup_record(ctx=self.ctx(), author=self._author(), **data)
+        return Response({"task": mark.task_id, "student": mark.student_id, "value": mark.value,
+                         "comment": mark.comment}, status=status.HTTP_201_CREATED)  # fmt: skip
+
+    @extend_schema(request=DowngradeNoticeSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"], url_path="downgrade-notices")
+    def downgrade_notices(self, request):
+        """JRN-12: record the notice to guardians of an intended mark below the average."""
+        data = _valid(DowngradeNoticeSerializer, request)
+        author = self._author()
+        if not Teaching.objects.filter(
+            staff=author, subject=data["subject"], school_class=data["school_class"]
+        ).exists():
+            raise PermissionDenied("Уведомление направляет учитель этого предмета.")
+        notice = attestation.downgrade_notice(ctx=self.ctx(), author=author, **data)
+        return Response({"id": notice.pk, "lessons_left": notice.lessons_left,
+                         "late": notice.is_late}, status=status.HTTP_201_CREATED)  # fmt: skip
+
+    @extend_schema(request=ExamResultSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"], url_path="exam-results")
+    def exam_results(self, request):
+        """JRN-14: an interim or final attestation or a state exam result."""
+        data = _valid(ExamResultSerializer, request)
+        result = attestation.exam_result_record(ctx=self.ctx(), author=self._author(), **data)
+        return Response({"id": result.pk, "kind": result.kind, "value": result.value,
+                         "score": result.score}, status=status.HTTP_201_CREATED)  # fmt: skip
+
+    @extend_schema(parameters=[OpenApiParameter("class", int, required=True)],
+                   responses=OpenApiTypes.OBJECT)  # fmt: skip
+    @action(detail=False, methods=["get"])
+    def summary(self, request):
+        """JRN-13: the class's summary sheet of period marks, current at every read."""
+        query = SummaryQuerySerializer(data={"school_class": request.query_params.get("class")})
+        query.is_valid(raise_exception=True)
+        school_class = query.validated_data["school_class"]
+        if not self.caller.has_any({Scope.PEOPLE_READ}):
+            staff = staff_of(self.caller)
+            if staff is None or school_class.pk not in led_class_ids(staff, timezone.localdate()):
+                raise PermissionDenied(
+                    "Сводную ведомость видят классный руководитель и администрация."
+                )
+        summary = attestation.summary_sheet(school_class)
+        return Response({
+            "periods": [{"id": p.pk, "name": p.name} for p in summary.periods],
+            "subjects": [{"id": s.pk, "name": s.name} for s in summary.subjects],
+            "rows": attestation.summary_rows(summary),
+        })  # fmt: skip
 
     @extend_schema(request=TaskWriteSerializer, responses={201: TaskSerializer})
     @action(detail=False, methods=["post"])

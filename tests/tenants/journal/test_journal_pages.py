@@ -27,3 +27,49 @@ def test_who_opens_the_journal_pages(school_a, school_b):
     assert 'data-can-write="0"' in director
     assert school_client(school_a, SchoolRole.SUBJECT_TEACHER).get(page).status_code == 403
     assert s["client"].get("/journal/grid/?class=x").status_code == 404
+
+
+def test_the_audit_viewer_and_the_corrections_queue(school_a, school_b):
+    from django_tenants.utils import schema_context
+
+    from tenants.configuration.models import Period
+    from tenants.journal import corrections, services
+    from tests.tenants.people import kit
+
+    s = _setup(school_a)
+    a, b, _ = s["students"]
+    task = s["tasks"][0]
+    with schema_context(school_a.schema_name):
+        services.journal_save(
+            ctx=kit.CTX, author=s["teacher"],
+            marks=[services.MarkChange(task.pk, a.pk, "5"),
+                   services.MarkChange(task.pk, b.pk, "4")],
+        )  # fmt: skip
+        period = Period.objects.get(name="1 четверть")
+        request = corrections.correction_request(
+            ctx=kit.CTX, author=s["teacher"], school_class=s["class"], group=None,
+            subject=kit.maths(), period=period, reason="описка",
+            changes={"marks": [{"task": task.pk, "student": a.pk, "value": "4", "version": 1}]},
+        )  # fmt: skip
+        _, deputy_user = kit.teacher_account(school_a, SchoolRole.DEPUTY, "Завучева")
+    for path in ("/journal/audit/", "/journal/corrections/"):
+        for role in (SchoolRole.SUBJECT_TEACHER, SchoolRole.STUDENT, SchoolRole.SCHOOL_ADMIN):
+            assert school_client(school_a, role).get(path).status_code == 403, (role, path)
+        other = school_client(school_b)
+        other.force_login(school_user(school_a, SchoolRole.DIRECTOR))
+        assert other.get(path).status_code == 403
+    deputy = school_client(school_a)
+    deputy.force_login(deputy_user)
+    by_student = deputy.get(f"/journal/audit/?student={a.pk}").content.decode()
+    assert by_student.count('data-action="journal.mark_add"') == 1  # only student A's mark
+    by_class = deputy.get(f"/journal/audit/?class={s['class'].pk}&period={period.pk}")
+    assert by_class.content.decode().count('data-action="journal.mark_add"') == 2
+    queue = deputy.get("/journal/corrections/").content.decode()
+    assert f'data-request="{request.pk}"' in queue and "описка" in queue
+    decided = deputy.post(
+        "/journal/corrections/", {"request": request.pk, "decision": "approve", "note": ""}
+    )
+    assert decided.status_code == 302
+    with schema_context(school_a.schema_name):
+        request.refresh_from_db()
+        assert request.status == "applied"

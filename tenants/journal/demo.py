@@ -11,6 +11,7 @@ from __future__ import annotations
 import random
 from collections import defaultdict
 from datetime import datetime, time
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -18,13 +19,14 @@ from django.utils import timezone
 from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append_many
+from tenants.configuration.averaging import WeightedMark, predicted_mark, weighted_average
 from tenants.configuration.models import Period, WorkType
 from tenants.configuration.selectors import grading_system_for
 from tenants.people.models import ClassMembership
 from tenants.school.clock import school_zone
 from tenants.timetable.models import Lesson
 
-from .models import AbsenceCode, Attendance, LessonRecord, Mark, Task
+from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Task
 
 ABSENCES = [("Б", 0.03), ("УП", 0.01), ("Н", 0.005), ("ОП", 0.01)]
 MARK_WEIGHTS = {"5": 30, "4": 40, "3": 24, "2": 6}
@@ -108,12 +110,46 @@ def demo_journal() -> bool:
             value = rng.choices(list(MARK_WEIGHTS), weights=list(MARK_WEIGHTS.values()))[0]
             marks.append(Mark(task=task, student_id=student, value=value, numeric=int(value),
                               entered_at=entered, entered_by=lesson.teacher))  # fmt: skip
-    journal_load(records=records, tasks=tasks, attendance=attendance, marks=marks)
+    finals = _period_marks(periods, lessons, tasks, marks, today, zone)
+    journal_load(records=records, tasks=tasks, attendance=attendance, marks=marks, finals=finals)
     Lesson.objects.filter(pk__in={lesson.pk for lesson in lessons}).update(has_journal_data=True)
     return True
 
 
-def journal_load(*, records, tasks, attendance, marks) -> int:
+def _period_marks(periods, lessons, tasks, marks, today, zone) -> list[PeriodMark]:
+    """For a period that has ended: each student's period mark, the predicted one (JRN-11)."""
+    ended = {p.pk: p for p in periods if p.end < today}
+    if not ended:
+        return []
+    task_lesson = {id(t): t.lesson for t in tasks}
+    weights = {id(t): t.work_type.weight for t in tasks}
+    per_cell: dict[tuple, list[WeightedMark]] = defaultdict(list)
+    for mark in marks:
+        lesson = task_lesson[id(mark.task)]
+        period = next(
+            (p for p in ended.values() if p.start <= lesson.date <= p.end
+             and p.structure.grade_from <= lesson.school_class.grade <= p.structure.grade_to),
+            None,
+        )  # fmt: skip
+        if period is not None:
+            key = (mark.student_id, lesson.subject_id, lesson.school_class_id, period.pk)
+            per_cell[key].append(WeightedMark(Decimal(mark.value), weights[id(mark.task)]))
+    teacher_of = {(x.school_class_id, x.subject_id): x.teacher for x in lessons}
+    finals = []
+    for (student, subject, school_class, period_pk), values in per_cell.items():
+        value = predicted_mark(weighted_average(values).value, [Decimal(n) for n in "2345"])
+        if value is None:
+            continue
+        finals.append(PeriodMark(
+            student_id=student, subject_id=subject, school_class_id=school_class,
+            period_id=period_pk, value=str(int(value)), numeric=value,
+            entered_at=datetime.combine(ended[period_pk].end, time(16, 0), tzinfo=zone),
+            entered_by=teacher_of[(school_class, subject)],
+        ))  # fmt: skip
+    return finals
+
+
+def journal_load(*, records, tasks, attendance, marks, finals=()) -> int:
     """Write journal rows in bulk with one audit record each (the demo; a migration of a term
     from another system would go the same way). Call inside a transaction."""
     ctx = AuditContext.system("demo")
@@ -123,6 +159,7 @@ def journal_load(*, records, tasks, attendance, marks) -> int:
         mark.task_id = mark.task.pk
     Attendance.objects.bulk_create(attendance, batch_size=2000)
     Mark.objects.bulk_create(marks, batch_size=2000)
+    PeriodMark.objects.bulk_create(finals, batch_size=2000)
     entries = [Entry("journal.topic_set", r, None, {"lesson": r.lesson_id, "topic": r.topic})
                for r in records]  # fmt: skip
     entries += [
@@ -135,6 +172,9 @@ def journal_load(*, records, tasks, attendance, marks) -> int:
     entries += [Entry("journal.mark_add", m, None,
                       {"student": m.student_id, "task": m.task_id, "value": m.value})
                 for m in marks]  # fmt: skip
+    entries += [Entry("journal.period_mark", f, None,
+                      {"student": f.student_id, "subject": f.subject_id, "period": f.period_id,
+                       "value": f.value}) for f in finals]  # fmt: skip
     for start in range(0, len(entries), 20_000):
         school_audit_append_many(ctx=ctx, entries=entries[start : start + 20_000])
     return len(entries)

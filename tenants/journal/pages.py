@@ -41,6 +41,19 @@ def _units(request) -> list[Teaching]:
     return rows
 
 
+def _today(request) -> list[Lesson]:
+    """The caller's lessons today, their own and those they substitute."""
+    staff = staff_of(request.caller)
+    if staff is None:
+        return []
+    return list(
+        Lesson.objects.filter(date=timezone.localdate())
+        .filter(Q(teacher=staff, substitute__isnull=True) | Q(substitute=staff))
+        .select_related("school_class", "group", "subject")
+        .order_by("number")
+    )
+
+
 @scope_required(Scope.JOURNAL_READ)
 def journals(request):
     return render(
@@ -48,6 +61,7 @@ def journals(request):
         "journal/journals.html",
         {
             "rows": _units(request),
+            "today": _today(request),
             "can_correct": request.caller.has_any({Scope.JOURNAL_CORRECT}),
         },
     )

@@ -574,3 +574,46 @@ def _attendance_audit(row: Attendance | None) -> dict | None:
         "note": row.note,
         "version": row.version,
     }
+
+
+# --- the school's absence codes (N-03)
+
+
+@transaction.atomic
+def absence_code_save(
+    *,
+    ctx: AuditContext,
+    code: str,
+    label: str,
+    counts_present: bool = False,
+    allows_makeup: bool = False,
+    is_active: bool = True,
+    existing: AbsenceCode | None = None,
+) -> AbsenceCode:
+    """Add or change an absence code of the school; a code in use is retired, never deleted."""
+    code = code.strip().upper()
+    errors = {}
+    if not code or len(code) > 8:
+        errors["code"] = ["Код — от 1 до 8 знаков."]
+    if not label.strip():
+        errors["label"] = ["Укажите название."]
+    clash = AbsenceCode.objects.filter(code=code)
+    if existing is not None:
+        clash = clash.exclude(pk=existing.pk)
+    if code and clash.exists():
+        errors["code"] = ["Такой код уже есть."]
+    if errors:
+        raise ValidationError(errors)
+    old = None
+    if existing is not None:
+        old = {"code": existing.code, "label": existing.label, "active": existing.is_active}
+    row = existing or AbsenceCode(position=AbsenceCode.objects.count() + 1)
+    row.code, row.label = code, label.strip()[:60]
+    row.counts_present, row.allows_makeup, row.is_active = counts_present, allows_makeup, is_active
+    row.save()
+    school_audit_append(
+        ctx=ctx, action="journal.absence_code_save", obj=row, old=old,
+        new={"code": row.code, "label": row.label, "counts_present": counts_present,
+             "allows_makeup": allows_makeup, "active": is_active},
+    )  # fmt: skip
+    return row

@@ -62,12 +62,12 @@ def journal_school(school_with_admin, committed, run_id):
 
 
 def test_teacher_enters_marks_and_attendance_with_the_keyboard(
-    page, live_server_url, journal_school, shots_dir
+    page, live_server_url, journal_school, shots_dir, committed
 ):
     school, teacher = journal_school
     school_sign_in(page, live_server_url, school, teacher)
     page.get_by_role("link", name="Журнал").first.click()
-    page.get_by_role("link", name="5А").click()
+    page.get_by_test_id("journals").get_by_role("link", name="5А").click()
     grid = page.get_by_test_id("journal-grid")
     expect(grid).to_contain_text("Алексеев И.С.")
 
@@ -96,4 +96,26 @@ def test_teacher_enters_marks_and_attendance_with_the_keyboard(
     expect(page.locator('input.cell[data-row="2"][data-col="0"]')).to_have_value("Н")
     expect(page.locator('input.cell[data-row="2"][data-col="1"]')).to_have_value("")
     expect(page.get_by_test_id("average").first).to_have_text("5.00")
+
+    # the period mark: refused with the date the window opens, or saved once it is open
+    def window_open():
+        from django.utils import timezone
+
+        from tenants.configuration.models import Period
+        from tenants.journal.period_marks import window
+
+        with schema_context(school.schema_name):
+            today = timezone.localdate()
+            period = Period.objects.filter(start__lte=today, end__gte=today).first()
+            return window(period).opens <= today
+
+    final = page.locator('[data-testid="period-mark"] input').first
+    final.fill("5")
+    page.get_by_role("button", name="Сохранить").click()
+    status = page.get_by_test_id("journal-status")
+    if committed(window_open):
+        expect(status).to_contain_text("Сохранено отметок за период: 1")
+    else:
+        expect(status).to_contain_text("Окно выставления откроется")
+        expect(final).to_have_class(re.compile(r"\berror\b"))
     page.screenshot(path=str(shots_dir / "journal-grid.png"), full_page=True)

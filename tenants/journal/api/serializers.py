@@ -164,3 +164,11 @@ class SummaryQuerySerializer(serializers.Serializer):
     school_class = serializers.PrimaryKeyRelatedField(
         queryset=SchoolClass.objects.select_related("year")
     )
+
+
+class AbsenceCodeSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=8)
+    label = serializers.CharField(max_length=60)
+    counts_present = serializers.BooleanField(default=False)
+    allows_makeup = serializers.BooleanField(default=False)
+    is_active = serializers.BooleanField(default=True)

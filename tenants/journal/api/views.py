@@ -32,6 +32,7 @@ from tenants.people.models import Teaching
 from tenants.people.selectors import led_class_ids, staff_of
 
 from .serializers import (
+    AbsenceCodeSerializer,
     CorrectionSerializer,
     CorrectionWriteSerializer,
     DecisionSerializer,
@@ -307,28 +308,46 @@ class JournalViewSet(ScopedViewSet):
 
 
 class AbsenceCodeViewSet(mixins.ListModelMixin, ScopedViewSet):
-    """The school's absence codes (N-03)."""
+    """The school's absence codes (N-03): every staff member reads them; the administration
+    adds, renames and retires them (a code in use is never deleted)."""
 
     audience = SCHOOL
-    scope_map = {"GET": {Scope.JOURNAL_READ, Scope.SETTINGS_READ}}
-    queryset = AbsenceCode.objects.filter(is_active=True)
+    scope_map = {
+        "GET": {Scope.JOURNAL_READ, Scope.SETTINGS_READ},
+        "POST": {Scope.SETTINGS_WRITE},
+        "PUT": {Scope.SETTINGS_WRITE},
+    }
+    queryset = AbsenceCode.objects.order_by("position", "code")
     pagination_class = None
 
     def restrict(self, queryset, caller):
         return queryset
 
+    @staticmethod
+    def _json(c) -> dict:
+        return {"id": c.pk, "code": c.code, "label": c.label, "counts_present": c.counts_present,
+                "allows_makeup": c.allows_makeup, "is_active": c.is_active}  # fmt: skip
+
+    @extend_schema(responses=OpenApiTypes.OBJECT)
     def list(self, request):
-        return Response(
-            [
-                {
-                    "code": c.code,
-                    "label": c.label,
-                    "counts_present": c.counts_present,
-                    "allows_makeup": c.allows_makeup,
-                }
-                for c in self.get_queryset()
-            ]
+        return Response([self._json(c) for c in self.get_queryset()])
+
+    def _save(self, request, existing=None):
+        data = _valid(AbsenceCodeSerializer, request)
+        saved = services.absence_code_save(
+            ctx=AuditContext.from_request(request, role=self.caller.primary_role),
+            existing=existing,
+            **data,
         )
+        return self._json(saved)
+
+    @extend_schema(request=AbsenceCodeSerializer, responses={201: OpenApiTypes.OBJECT})
+    def create(self, request):
+        return Response(self._save(request), status=status.HTTP_201_CREATED)
+
+    @extend_schema(request=AbsenceCodeSerializer, responses=OpenApiTypes.OBJECT)
+    def update(self, request, pk=None):
+        return Response(self._save(request, self.get_object()))
 
 
 class CorrectionViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, ScopedViewSet):

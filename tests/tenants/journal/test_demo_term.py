@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def test_demo_timetables_and_a_term_of_the_journal():
     from otmetka.audit.chain import audit_verify
     from tenants.audit.models import AuditRecord
-    from tenants.journal.models import Attendance, LessonRecord, Mark
+    from tenants.journal.models import Attendance, LessonRecord, Mark, PeriodMark
     from tenants.people.models import SchoolClass
     from tenants.timetable.models import CurriculumLine, Lesson, LessonPlan, TimetableEntry
 
@@ -50,3 +50,5 @@ def test_demo_timetables_and_a_term_of_the_journal():
                 Mark.objects.count()
             )
             assert audit_verify(AuditRecord).ok
+            if school.slug == "school-1":  # quarters: the first ended on 25 October
+                assert PeriodMark.objects.filter(period__number=1).count() > 300

@@ -31,7 +31,10 @@ def test_refusals(school_a, school_b, method, path):
     # the school admin neither reads nor writes journals; the director never writes them
     if "absence-codes" not in path:  # a setting: every staff member reads the codes
         assert call_route(school_client(school_a, SchoolRole.SCHOOL_ADMIN), method, path) == 403
-    if path.endswith(("/approve/", "/reject/", "/invalidations/")):  # the administration's
+    if "absence-codes" in path and method != "get":  # a school setting
+        teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
+        assert call_route(teacher, method, path) == 403
+    elif path.endswith(("/approve/", "/reject/", "/invalidations/")):  # the administration's
         teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
         assert call_route(teacher, method, path) == 403
     elif method != "get" and "/exam-results/" not in path:  # teachers and the administration
@@ -160,3 +163,27 @@ def test_the_grid_runs_the_same_queries_for_any_class_size(school_a):
         grid = s["client"].get(s["url"]).json()
     assert len(grid["students"]) == 30 and len(grid["marks"]) == 81
     assert len(many) == len(few), [q["sql"][:80] for q in many.captured_queries]
+
+
+def test_the_school_edits_its_absence_codes(school_a):
+    admin = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    codes = admin.get("/api/v1/absence-codes/").json()
+    assert [c["code"] for c in codes] == ["Н", "Б", "УП", "НП", "ОП"]
+    made = admin.post(
+        "/api/v1/absence-codes/",
+        {"code": "со", "label": "соревнования", "allows_makeup": True},
+        "application/json",
+    )
+    assert made.status_code == 201 and made.json()["code"] == "СО"
+    again = admin.post("/api/v1/absence-codes/", {"code": "СО", "label": "x"}, "application/json")
+    assert again.status_code == 400 and "code" in again.json()["fields"]
+    retired = admin.put(
+        f"/api/v1/absence-codes/{made.json()['id']}/",
+        {"code": "СО", "label": "спортивные соревнования", "is_active": False},
+        "application/json",
+    )
+    assert retired.status_code == 200 and retired.json()["is_active"] is False
+    with schema_context(school_a.schema_name):
+        from tenants.audit.models import AuditRecord
+
+        assert AuditRecord.objects.filter(action="journal.absence_code_save").count() == 2

@@ -73,3 +73,42 @@ def test_the_audit_viewer_and_the_corrections_queue(school_a, school_b):
     with schema_context(school_a.schema_name):
         request.refresh_from_db()
         assert request.status == "applied"
+
+
+def test_the_lesson_page(school_a, school_b, s3_storage):
+    from django_tenants.utils import schema_context
+
+    from tenants.journal.models import Attendance, LessonRecord
+    from tenants.timetable.models import Homework
+
+    s = _setup(school_a)
+    lesson = s["lessons"][0]
+    a, b, _ = s["students"]
+    url = f"/journal/lesson/{lesson.pk}/"
+    for role in (SchoolRole.STUDENT, SchoolRole.GUARDIAN, SchoolRole.SUBJECT_TEACHER):
+        assert school_client(school_a, role).get(url).status_code == 403, role
+    other = school_client(school_b)
+    other.force_login(school_user(school_a, SchoolRole.DIRECTOR))
+    assert other.get(url).status_code == 403
+    page = s["client"].get(url).content.decode()
+    assert f'name="code-{a.pk}"' in page and "Сохранить урок" in page
+    saved = s["client"].post(url, {
+        "topic": "Дроби", f"code-{a.pk}": "Б", f"late-{b.pk}": "", f"note-{b.pk}": "без формы",
+        "homework": "№ 12", "pages": "34",
+    })  # fmt: skip
+    assert saved.status_code == 302
+    with schema_context(school_a.schema_name):
+        assert LessonRecord.objects.get(lesson=lesson).topic == "Дроби"
+        rows = {r.student_id: (r.code.code if r.code else "", r.note)
+                for r in Attendance.objects.filter(lesson=lesson)}  # fmt: skip
+        assert rows == {a.pk: ("Б", ""), b.pk: ("", "без формы")}
+        assert Homework.objects.get(lesson=lesson).pages == "34"
+    # a bad value writes nothing of the form
+    bad = s["client"].post(url, {"topic": "Другая", f"code-{a.pk}": "Б", f"late-{b.pk}": "500",
+                                 "reason": "уточнение"})  # fmt: skip
+    assert bad.status_code == 302
+    with schema_context(school_a.schema_name):
+        assert LessonRecord.objects.get(lesson=lesson).topic == "Дроби"
+    director = school_client(school_a, SchoolRole.DIRECTOR).get(url).content.decode()
+    assert "Сохранить урок" not in director and "Дроби" in director
+    assert school_client(school_a, SchoolRole.DIRECTOR).post(url, {"topic": "x"}).status_code == 403

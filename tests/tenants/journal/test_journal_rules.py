@@ -238,3 +238,24 @@ def test_bulk_audit_records_keep_the_chain_intact(school_a):
         assert report.ok, report
         added = AuditRecord.objects.filter(action="journal.mark_add")
         assert {r.object_id for r in added} == {str(m.pk) for m in Mark.objects.all()}
+
+
+def test_a_tampered_journal_audit_record_is_found_by_audit_verify(school_a):
+    from click.testing import CliRunner
+
+    from otmetka.cli import main
+
+    with schema_context(school_a.schema_name):
+        teacher, _, (a, b), lesson = journal()
+        oral = task(lesson, teacher)
+        services.journal_save(
+            ctx=kit.CTX, author=teacher,
+            marks=[services.MarkChange(oral.pk, a.pk, "2"),
+                   services.MarkChange(oral.pk, b.pk, "3")],
+        )  # fmt: skip
+        record = AuditRecord.objects.filter(action="journal.mark_add").order_by("id").first()
+        # someone edits the log to hide a "2"
+        AuditRecord.objects.filter(pk=record.pk).update(new={**record.new, "value": "5"})
+    result = CliRunner().invoke(main, ["audit", "verify", "--school", school_a.slug])
+    assert result.exit_code == 1
+    assert f"#{record.pk}" in result.output or str(record.pk) in result.output

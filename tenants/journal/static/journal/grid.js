@@ -14,6 +14,7 @@
 
   // codes typed in Latin letters by transliteration: N → Н, B → Б, UP → УП, NP → НП, OP → ОП
   const LATIN = { N: "Н", B: "Б", U: "У", P: "П", O: "О" };
+  const NOTATION_CODES = { "осв": "exempt", "н/а": "not_attested", "безотм": "no_mark" };
 
   function say(text, isError) {
     status.textContent = text;
@@ -51,6 +52,7 @@
     const presence = new Map(grid.attendance.map((a) => [`a:${a.lesson}:${a.student}`, a]));
     const averages = new Map(grid.averages.map((a) => [a.student, a]));
     const NOTATIONS = { exempt: "осв", mastered: "осв", not_attested: "н/а", no_mark: "безотм" };
+    const finalRows = new Map(grid.period_marks.map((m) => [m.student, m]));
     const finals = new Map(grid.period_marks.map((m) => [m.student,
       m.value || NOTATIONS[m.notation] || (m.deferred_until ? `перенос до ${ddmm(m.deferred_until)}` : "")]));
     const locked = grid.period.closed || grid.period.locked_for_teacher;
@@ -63,7 +65,7 @@
     grid.lessons.forEach((lesson) => {
       const tasks = tasksByLesson.get(lesson.id);
       const th = el("th", { colspan: String(1 + tasks.length), title: lesson.topic || lesson.planned_topic });
-      th.textContent = ddmm(lesson.date);
+      th.appendChild(el("a", { href: `/journal/lesson/${lesson.id}/` }, ddmm(lesson.date)));
       top.appendChild(th);
       sub.appendChild(el("th", { title: "Посещаемость" }, "п"));
       tasks.forEach((t) => sub.appendChild(el("th", { title: t.title || typeName.get(t.work_type) },
@@ -95,7 +97,12 @@
       const avg = averages.get(student.id) || {};
       tr.appendChild(el("td", { class: "avg", "data-testid": "average" }, avg.average || ""));
       tr.appendChild(el("td", { class: "avg", "data-testid": "predicted" }, avg.predicted || ""));
-      tr.appendChild(el("td", { "data-testid": "period-mark" }, finals.get(student.id) || ""));
+      const final = finalRows.get(student.id);
+      const finalCell = cell({ kind: "final", student: student.id, lesson: 0,
+        value: finals.get(student.id) || "", version: final ? final.version : null,
+        late: final && final.late, row, col: col++, locked: grid.period.closed });
+      finalCell.setAttribute("data-testid", "period-mark");
+      tr.appendChild(finalCell);
       body.appendChild(tr);
     });
     table.append(head, body);
@@ -108,8 +115,8 @@
       class: "cell" + (c.kind === "attendance" ? " absence" : "") + (c.late ? " late" : "")
         + (c.invalid ? " invalid" : ""),
       "data-kind": c.kind, "data-student": String(c.student), "data-lesson": String(c.lesson),
-      "data-row": String(c.row), "data-col": String(c.col), maxlength: "3",
-      "aria-label": c.kind === "attendance" ? "Посещаемость" : "Отметка",
+      "data-row": String(c.row), "data-col": String(c.col), maxlength: c.kind === "final" ? "6" : "3",
+      "aria-label": { attendance: "Посещаемость", mark: "Отметка", final: "Отметка за период" }[c.kind],
     });
     if (c.task) input.dataset.task = String(c.task);
     if (c.invalid) input.title = "Недействительно: внесено скомпрометированной учётной записью; внесите заново";
@@ -122,12 +129,14 @@
   }
 
   function key(input) {
+    if (input.dataset.kind === "final") return `f:${input.dataset.student}`;
     return input.dataset.kind === "mark"
       ? `m:${input.dataset.task}:${input.dataset.student}`
       : `a:${input.dataset.lesson}:${input.dataset.student}`;
   }
 
   function normalise(input) {
+    if (input.dataset.kind === "final") return input.value.trim().toLowerCase();
     let value = input.value.trim().toUpperCase();
     if (input.dataset.kind === "attendance") {
       value = value.split("").map((ch) => LATIN[ch] || ch).join("");
@@ -192,8 +201,17 @@
     const reason = reasonInput ? reasonInput.value.trim() : "";
     const body = { marks: [], attendance: [] };
     const inputs = [];
+    const finals = [];
+    const finalInputs = [];
     pending.forEach((input) => {
       const version = input.dataset.version ? Number(input.dataset.version) : null;
+      if (input.dataset.kind === "final") {
+        const notation = NOTATION_CODES[input.value];
+        finals.push({ student: Number(input.dataset.student), value: notation ? "" : input.value,
+          notation: notation || "", version, reason });
+        finalInputs.push(input);
+        return;
+      }
       if (input.dataset.kind === "mark") {
         body.marks.push({ task: Number(input.dataset.task), student: Number(input.dataset.student),
           value: input.value, version, reason });
@@ -205,6 +223,32 @@
       }
     });
     say("Сохранение…");
+    if (finals.length) {
+      const query = new URLSearchParams(root.dataset.gridUrl.split("?")[1]);
+      const unit = query.get("class") ? { school_class: Number(query.get("class")) }
+        : { group: Number(query.get("group")) };
+      const answer = await post(root.dataset.periodMarksUrl, { ...unit,
+        subject: Number(query.get("subject")), period: Number(query.get("period")), marks: finals });
+      if (!answer.ok) {
+        const data = await answer.json();
+        const fields = data.fields || {};
+        finalInputs.forEach((input, index) => {
+          const messages = fields[`period_marks[${index}]`];
+          if (messages) {
+            input.classList.add("error");
+            input.title = messages.join(" ");
+          }
+        });
+        say("Отметки за период не сохранены: " + Object.values(fields).flat().slice(0, 2).join(" "), true);
+        return;
+      }
+      finalInputs.forEach((input) => pending.delete(key(input)));
+      if (!body.marks.length && !body.attendance.length) {
+        await load();
+        say(`Сохранено отметок за период: ${finals.length}`);
+        return;
+      }
+    }
     const response = await post(root.dataset.saveUrl, body);
     const data = await response.json();
     if (response.status === 400 && data.fields) {

@@ -16,11 +16,12 @@ from django.utils import timezone
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import Period, Subject, WorkType
-from tenants.configuration.selectors import regulation_in_force
+from tenants.configuration.selectors import grading_system_for, regulation_in_force
 from tenants.people.models import ClassMembership, SchoolClass, Staff, Student
 from tenants.timetable.models import Lesson
 
-from .models import Attendance, DowngradeNotice, ExamResult, Mark, PeriodMark, Task
+from .models import Attendance, DowngradeNotice, ExamResult, Mark, PeriodMark, Task, YearMark
+from .period_marks import year_mark_predicted
 from .services import _Scales, writable_lesson_ids
 
 # --- make-ups (JRN-15)
@@ -171,6 +172,8 @@ class Summary:
     subjects: list[Subject]
     periods: list[Period]
     cells: dict[tuple[int, int, int], str]  # (student, subject, period) → mark or notation
+    year: dict[tuple[int, int], str] = None  # (student, subject) → the year mark
+    predicted_year: dict[tuple[int, int], str] = None  # N-08: the mean of the period marks
 
 
 NOTATION_LABELS = {"exempt": "осв", "mastered": "осв", "not_attested": "н/а", "no_mark": "безотм"}
@@ -206,7 +209,29 @@ def summary_sheet(school_class: SchoolClass) -> Summary:
             text = f"перенос до {mark.deferred_until:%d.%m}"
         cells[(mark.student_id, mark.subject_id, mark.period_id)] = text
     ordered = sorted(subjects.values(), key=lambda s: s.name)
-    return Summary(students=students, subjects=ordered, periods=periods, cells=cells)
+    year = {}
+    for mark in YearMark.objects.filter(
+        student__in=students, year=school_class.year, kind="year", invalidated_at__isnull=True
+    ).select_related("subject"):
+        subjects.setdefault(mark.subject_id, mark.subject)
+        year[(mark.student_id, mark.subject_id)] = mark.value or NOTATION_LABELS.get(
+            mark.notation, ""
+        )
+    ordered = sorted(subjects.values(), key=lambda s: s.name)
+    system = grading_system_for(subject=None, grade=school_class.grade, school_class=school_class)
+    scale = sorted(v.numeric for v in system.values.all() if v.numeric is not None)
+    codes = {v.numeric: v.code for v in system.values.all() if v.numeric is not None}
+    values: dict[tuple[int, int], list[Decimal]] = {}
+    for mark in marks:
+        if mark.numeric is not None:
+            values.setdefault((mark.student_id, mark.subject_id), []).append(mark.numeric)
+    predicted = {}
+    for key, numbers in values.items():
+        guess = year_mark_predicted(numbers, scale)
+        if guess is not None:
+            predicted[key] = codes.get(guess, str(guess))
+    return Summary(students=students, subjects=ordered, periods=periods, cells=cells,
+                   year=year, predicted_year=predicted)  # fmt: skip
 
 
 def summary_rows(summary: Summary) -> list[dict]:
@@ -221,6 +246,14 @@ def summary_rows(summary: Summary) -> list[dict]:
                         str(period.pk): summary.cells.get((student.pk, subject.pk, period.pk), "")
                         for period in summary.periods
                     }
+                    for subject in summary.subjects
+                },
+                "year": {
+                    str(subject.pk): summary.year.get((student.pk, subject.pk), "")
+                    for subject in summary.subjects
+                },
+                "predicted_year": {
+                    str(subject.pk): summary.predicted_year.get((student.pk, subject.pk), "")
                     for subject in summary.subjects
                 },
             }

@@ -26,13 +26,13 @@ from tenants.audit.services import school_audit_append, school_audit_append_many
 from tenants.people.models import Staff
 from tenants.timetable.models import Lesson
 
-from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Task
+from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Task, YearMark
 from .services import _Scales
 
 ACTIONS = [
     "journal.mark_add", "journal.mark_change", "journal.mark_remove",
     "journal.attendance_add", "journal.attendance_change", "journal.topic_set",
-    "journal.period_mark",
+    "journal.period_mark", "journal.year_mark",
 ]  # fmt: skip
 
 
@@ -68,7 +68,7 @@ def journal_invalidate(
     for record in records:
         kind = record.action.split(".", 1)[1]
         model = {"mark": Mark, "attendance": Attendance, "topic": LessonRecord,
-                 "period": PeriodMark}[kind.split("_", 1)[0]]  # fmt: skip
+                 "period": PeriodMark, "year": YearMark}[kind.split("_", 1)[0]]  # fmt: skip
         row = model.objects.filter(pk=int(record.object_id)).first()
         before = record.old
         if kind == "mark_remove":  # restore the removed mark
@@ -126,7 +126,7 @@ def _restore(row, before: dict, scales: _Scales, codes: dict) -> None:
         row.late_minutes, row.note = before.get("late_minutes"), before.get("note", "")
     elif isinstance(row, LessonRecord):
         row.topic = before["topic"]
-    elif isinstance(row, PeriodMark):
+    elif isinstance(row, PeriodMark | YearMark):
         row.value, row.notation = before.get("value", ""), before.get("notation", "")
         row.numeric = None
         if row.value.isdigit():

@@ -137,13 +137,12 @@ class Mark(models.Model):
         return self.value
 
 
-class PeriodMark(models.Model):
-    """A period mark (JRN-08): a value of the scale, or a notation (X-10), or a deferral for
-    illness with a new due date (JRN-10); per student, subject and period, in a class or group."""
+class UnitMark(models.Model):
+    """What a period, year or итоговая mark holds: a value of the scale or a notation (X-10),
+    for a student in a class or group, with its author, version and invalidation (AUD-06)."""
 
     student = models.ForeignKey(Student, on_delete=models.PROTECT, related_name="+")
     subject = models.ForeignKey("configuration.Subject", on_delete=models.PROTECT, related_name="+")
-    period = models.ForeignKey("configuration.Period", on_delete=models.PROTECT, related_name="+")
     school_class = models.ForeignKey(
         "people.SchoolClass", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -153,15 +152,23 @@ class PeriodMark(models.Model):
     value = models.CharField("отметка", max_length=10, blank=True)
     numeric = models.DecimalField(max_digits=6, decimal_places=2, null=True, blank=True)
     notation = models.CharField("обозначение", max_length=16, blank=True)
-    deferred_until = models.DateField("перенесено до", null=True, blank=True)
-    defer_reason = models.CharField("причина переноса", max_length=300, blank=True)
     entered_at = models.DateTimeField("внесено")
     entered_by = models.ForeignKey(Staff, on_delete=models.PROTECT, related_name="+")
-    is_late = models.BooleanField("внесено позже срока", default=False)
     version = models.PositiveIntegerField(default=1)
-    # AUD-06: entered by a compromised account after the compromise; shown struck through,
-    # left out of averages, the diary and reports, listed for re-entry
     invalidated_at = models.DateTimeField("недействительно с", null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+class PeriodMark(UnitMark):
+    """A period mark (JRN-08): a value of the scale, or a notation (X-10), or a deferral for
+    illness with a new due date (JRN-10); per student, subject and period, in a class or group."""
+
+    period = models.ForeignKey("configuration.Period", on_delete=models.PROTECT, related_name="+")
+    deferred_until = models.DateField("перенесено до", null=True, blank=True)
+    defer_reason = models.CharField("причина переноса", max_length=300, blank=True)
+    is_late = models.BooleanField("внесено позже срока", default=False)
 
     class Meta:
         verbose_name = "отметка за период"
@@ -278,3 +285,29 @@ class ExamResult(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.value or self.score}"
+
+
+class YearMark(UnitMark):
+    """A year mark or an итоговая mark (N-08, JRN-08): per student, subject and academic year;
+    predicted from the mean of the period marks, entered by the teacher."""
+
+    class Kind(models.TextChoices):
+        YEAR = "year", "Годовая"
+        FINAL = "final", "Итоговая"
+
+    year = models.ForeignKey(
+        "configuration.AcademicYear", on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField("вид", max_length=6, choices=Kind.choices, default="year")
+
+    class Meta:
+        verbose_name = "годовая (итоговая) отметка"
+        verbose_name_plural = "годовые и итоговые отметки"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["student", "subject", "year", "kind"], name="year_mark_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.value or self.notation

@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -197,3 +198,110 @@ def _view(mark: PeriodMark) -> dict:
         "defer_reason": mark.defer_reason,
         "late": mark.is_late,
     }
+
+
+# --- year and итоговая marks (N-08)
+
+
+@dataclass(frozen=True)
+class YearMarkChange:
+    student: int
+    value: str = ""
+    notation: str = ""
+    version: int | None = None
+    reason: str = ""
+
+
+def year_mark_predicted(period_values: list[Decimal], scale: list[Decimal]) -> Decimal | None:
+    """N-08: the mean of the period marks, rounded to the scale at 0.5."""
+    from tenants.configuration.averaging import WeightedMark, predicted_mark, weighted_average
+
+    average = weighted_average([WeightedMark(v) for v in period_values], min_marks=0).value
+    return predicted_mark(average, scale)
+
+
+@transaction.atomic
+def year_marks_save(
+    *,
+    ctx: AuditContext,
+    author: Staff,
+    school_class: SchoolClass | None,
+    group: Group | None,
+    subject: Subject,
+    kind: str,
+    changes: Sequence[YearMarkChange],
+    now: datetime | None = None,
+) -> list:
+    """Year (or итоговая) marks of a class-or-group in a subject, once the year's last period
+    window has opened; a change needs a reason; any bad row refuses all, named."""
+    from .models import YearMark
+
+    now = now or timezone.now()
+    today = now.astimezone(school_zone()).date()
+    unit = school_class or group
+    grade = school_class.grade if school_class else min(
+        (c.grade for c in group.classes.all()), default=1
+    )  # fmt: skip
+    last = (
+        Period.objects.filter(
+            structure__year=unit.year, structure__grade_from__lte=grade,
+            structure__grade_to__gte=grade,
+        ).order_by("-end").first()
+    )  # fmt: skip
+    members = _members(school_class, group, last) if last else set()
+    system = grading_system_for(subject=subject, grade=grade, school_class=school_class)
+    scale = {v.code: v.numeric for v in system.values.all()}
+    notations = {n.code for n in Notation.objects.filter(is_enabled=True)}
+    stored = {
+        m.student_id: m
+        for m in YearMark.objects.filter(year=unit.year, subject=subject, kind=kind)
+        .select_for_update()
+    }  # fmt: skip
+    errors: dict[str, list[str]] = {}
+    saved = []
+    for i, change in enumerate(changes):
+        problems = []
+        mark = stored.get(change.student)
+        if kind not in YearMark.Kind.values:
+            problems.append("Вид: годовая или итоговая.")
+        if last is None or today < window(last).opens:
+            problems.append("Годовые отметки — когда откроется окно последнего периода.")
+        if change.student not in members:
+            problems.append("Обучающийся не учится в этом классе или группе.")
+        if bool(change.value) == bool(change.notation):
+            problems.append("Укажите отметку или обозначение.")
+        if change.value and change.value not in scale:
+            problems.append(f"Нет такой отметки в шкале ({', '.join(scale)}).")
+        if change.notation and change.notation not in notations:
+            problems.append("Это обозначение в школе не используется.")
+        if (mark.version if mark else None) != change.version:
+            problems.append("Отметку уже изменил другой пользователь: обновите страницу.")
+        if mark is not None and not change.reason.strip():
+            problems.append("Исправление годовой отметки — с указанием причины.")
+        if problems:
+            errors[f"year_marks[{i}]"] = problems
+            continue
+        old = {"value": mark.value, "notation": mark.notation} if mark else None
+        mark = mark or YearMark(
+            student_id=change.student, subject=subject, year=unit.year, kind=kind,
+            school_class=school_class, group=group, version=0,
+        )  # fmt: skip
+        mark.value, mark.numeric = change.value, scale.get(change.value)
+        mark.notation, mark.entered_at, mark.entered_by = change.notation, now, author
+        mark.version += 1
+        mark.invalidated_at = None
+        saved.append((old, mark, change.reason.strip()))
+    if errors:
+        raise ValidationError(errors)
+    for _, mark, _ in saved:
+        mark.save()
+    school_audit_append_many(
+        ctx=ctx,
+        entries=[
+            Entry("journal.year_mark", mark, old,
+                  {"student": mark.student_id, "subject": mark.subject_id, "kind": mark.kind,
+                   "value": mark.value, "notation": mark.notation}, reason)
+            for old, mark, reason in saved
+        ],
+    )  # fmt: skip
+    return [mark for _, mark, _ in saved]

@@ -172,3 +172,34 @@ class AbsenceCodeSerializer(serializers.Serializer):
     counts_present = serializers.BooleanField(default=False)
     allows_makeup = serializers.BooleanField(default=False)
     is_active = serializers.BooleanField(default=True)
+
+
+class YearMarkChangeSerializer(serializers.Serializer):
+    student = serializers.IntegerField()
+    value = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
+    notation = serializers.CharField(max_length=16, required=False, allow_blank=True, default="")
+    version = serializers.IntegerField(required=False, allow_null=True, default=None, min_value=1)
+    reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
+
+
+class YearMarksSerializer(serializers.Serializer):
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.select_related("year"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.select_related("year"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
+    kind = serializers.ChoiceField(choices=["year", "final"], default="year")
+    marks = YearMarkChangeSerializer(many=True, max_length=200)
+
+    def validate(self, attrs):
+        if (attrs["school_class"] is None) == (attrs["group"] is None):
+            raise serializers.ValidationError({"class": ["Укажите класс или группу."]})
+        return attrs

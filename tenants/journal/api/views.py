@@ -47,6 +47,7 @@ from .serializers import (
     SummaryQuerySerializer,
     TaskSerializer,
     TaskWriteSerializer,
+    YearMarksSerializer,
 )
 
 
@@ -286,6 +287,26 @@ class JournalViewSet(ScopedViewSet):
             "subjects": [{"id": s.pk, "name": s.name} for s in summary.subjects],
             "rows": attestation.summary_rows(summary),
         })  # fmt: skip
+
+    @extend_schema(request=YearMarksSerializer, responses=OpenApiTypes.OBJECT)
+    @action(detail=False, methods=["post"], url_path="year-marks")
+    def year_marks(self, request):
+        """Year or итоговая marks (N-08) of a class or group in a subject."""
+        data = _valid(YearMarksSerializer, request)
+        author = self._author()
+        if not Teaching.objects.filter(
+            staff=author, subject=data["subject"], school_class=data["school_class"],
+            group=data["group"],
+        ).exists():  # fmt: skip
+            raise PermissionDenied("Годовые отметки выставляет учитель этого предмета.")
+        saved = period_marks.year_marks_save(
+            ctx=self.ctx(), author=author, school_class=data["school_class"],
+            group=data["group"], subject=data["subject"], kind=data["kind"],
+            changes=[period_marks.YearMarkChange(**m) for m in data["marks"]],
+        )  # fmt: skip
+        return Response({"saved": [{"student": m.student_id, "value": m.value,
+                                    "notation": m.notation, "version": m.version}
+                                   for m in saved]})  # fmt: skip
 
     @extend_schema(request=TaskWriteSerializer, responses={201: TaskSerializer})
     @action(detail=False, methods=["post"])

@@ -98,3 +98,35 @@ def test_exam_results_and_the_summary_sheet(school_a):
     teacher_only = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
     assert teacher_only.get(f"/api/v1/journal/summary/?class={five_a.pk}").status_code == 403
     assert lead.get("/api/v1/journal/summary/?class=x").status_code == 400
+
+
+def test_year_marks_predicted_from_the_period_marks(school_a):
+    with schema_context(school_a.schema_name):
+        teacher, five_a, (a, b), _ = journal()
+        first, second = Period.objects.get(name="1 четверть"), Period.objects.get(name="2 четверть")
+        for period, value, day in ((first, "5", date(2026, 10, 20)),
+                                   (second, "4", date(2026, 12, 22))):  # fmt: skip
+            pm.period_marks_save(
+                ctx=kit.CTX, author=teacher, school_class=five_a, group=None,
+                subject=kit.maths(), period=period,
+                changes=[pm.PeriodMarkChange(a.pk, value=value)], now=moscow(day, 12),
+            )  # fmt: skip
+        sheet = attestation.summary_sheet(five_a)
+        assert sheet.predicted_year[(a.pk, kit.maths().pk)] == "5"  # mean 4.5 rounds up
+        with pytest.raises(ValidationError) as early:  # the last quarter's window is in May
+            pm.year_marks_save(
+                ctx=kit.CTX, author=teacher, school_class=five_a, group=None,
+                subject=kit.maths(), kind="year", changes=[pm.YearMarkChange(a.pk, value="5")],
+                now=moscow(date(2027, 3, 1), 12),
+            )  # fmt: skip
+        assert "year_marks[0]" in early.value.message_dict
+        pm.year_marks_save(
+            ctx=kit.CTX, author=teacher, school_class=five_a, group=None, subject=kit.maths(),
+            kind="year", changes=[pm.YearMarkChange(a.pk, value="5"),
+                                  pm.YearMarkChange(b.pk, notation="exempt")],
+            now=moscow(date(2027, 5, 20), 12),
+        )  # fmt: skip
+        sheet = attestation.summary_sheet(five_a)
+        assert sheet.year[(a.pk, kit.maths().pk)] == "5"
+        assert sheet.year[(b.pk, kit.maths().pk)] == "осв"
+        assert AuditRecord.objects.filter(action="journal.year_mark").count() == 2

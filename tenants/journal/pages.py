@@ -211,3 +211,43 @@ def corrections_queue(request):
         "requested_by", "decided_by", "school_class", "group", "subject"
     )[:50]
     return render(request, "journal/corrections.html", {"pending": pending, "decided": decided})
+
+
+@scope_required(Scope.SETTINGS_READ)
+def absence_codes(request):
+    """The school's absence codes (N-03): the administration adds, renames and retires them."""
+    from django.contrib import messages
+    from django.core.exceptions import ValidationError
+    from django.shortcuts import redirect
+
+    from otmetka.audit.context import AuditContext
+
+    from . import services
+    from .models import AbsenceCode
+
+    can_edit = request.caller.has_any({Scope.SETTINGS_WRITE})
+    if request.method == "POST":
+        if not can_edit:
+            return render(request, "403.html", status=403)
+        data = request.POST
+        existing = AbsenceCode.objects.filter(pk=data.get("id") or 0).first()
+        try:
+            services.absence_code_save(
+                ctx=AuditContext.from_request(request, role=request.caller.primary_role),
+                code=data.get("code", ""),
+                label=data.get("label", ""),
+                counts_present=bool(data.get("counts_present")),
+                allows_makeup=bool(data.get("allows_makeup")),
+                is_active=bool(data.get("is_active")) if existing else True,
+                existing=existing,
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "Код сохранён.")
+        return redirect("/journal/absence-codes/")
+    return render(
+        request,
+        "journal/absence_codes.html",
+        {"codes": AbsenceCode.objects.order_by("position", "code"), "can_edit": can_edit},
+    )

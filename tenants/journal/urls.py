@@ -10,5 +10,6 @@ urlpatterns = [
     path("grid/", pages.grid, name="grid"),
     path("lesson/<int:pk>/", lesson_page.lesson, name="lesson"),
     path("audit/", pages.audit, name="audit"),
+    path("absence-codes/", pages.absence_codes, name="absence-codes"),
     path("corrections/", pages.corrections_queue, name="corrections"),
 ]

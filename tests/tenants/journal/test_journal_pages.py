@@ -112,3 +112,32 @@ def test_the_lesson_page(school_a, school_b, s3_storage):
     director = school_client(school_a, SchoolRole.DIRECTOR).get(url).content.decode()
     assert "Сохранить урок" not in director and "Дроби" in director
     assert school_client(school_a, SchoolRole.DIRECTOR).post(url, {"topic": "x"}).status_code == 403
+
+
+def test_the_absence_codes_page(school_a, school_b):
+    from django_tenants.utils import schema_context
+
+    from tenants.journal.models import AbsenceCode
+
+    url = "/journal/absence-codes/"
+    for role in (SchoolRole.STUDENT, SchoolRole.GUARDIAN):
+        assert school_client(school_a, role).get(url).status_code == 403
+    other = school_client(school_b)
+    other.force_login(school_user(school_a, SchoolRole.DIRECTOR))
+    assert other.get(url).status_code == 403
+    teacher = school_client(school_a, SchoolRole.SUBJECT_TEACHER)
+    assert teacher.get(url).status_code == 200
+    assert teacher.post(url, {"code": "X", "label": "y"}).status_code == 403
+    admin = school_client(school_a, SchoolRole.SCHOOL_ADMIN)
+    assert 'data-code="УП"' in admin.get(url).content.decode()
+    assert (
+        admin.post(url, {"code": "со", "label": "соревнования", "allows_makeup": "on"}).status_code
+        == 302
+    )
+    with schema_context(school_a.schema_name):
+        made = AbsenceCode.objects.get(code="СО")
+        assert made.allows_makeup and made.is_active
+    admin.post(url, {"id": made.pk, "code": "СО", "label": "соревнования"})  # unticked: retired
+    with schema_context(school_a.schema_name):
+        made.refresh_from_db()
+        assert not made.is_active

@@ -12,12 +12,14 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import Period, Subject, WorkType
 from tenants.configuration.selectors import grading_system_for, regulation_in_force
 from tenants.people.models import ClassMembership, SchoolClass, Staff, Student
+from tenants.people.selectors import teaches
 from tenants.timetable.models import Lesson
 
 from .models import Attendance, DowngradeNotice, ExamResult, Mark, PeriodMark, Task, YearMark
@@ -108,6 +110,8 @@ def downgrade_notice(
     reason, at least `downgrade_notice_lessons_before_end` lessons before the period ends (a
     later notice is recorded and flagged late)."""
     today = today or timezone.localdate()
+    if not teaches(author, subject_id=subject.pk, school_class_id=school_class.pk):
+        raise PermissionDenied("Уведомление направляет учитель этого предмета.")
     if not reason.strip():
         raise ValidationError({"reason": ["Укажите причину."]})
     needed = int(regulation_in_force(period.end)["downgrade_notice_lessons_before_end"])

@@ -16,7 +16,8 @@ from django.utils import timezone
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import Period, Subject
-from tenants.people.models import Group, SchoolClass, Staff, Teaching
+from tenants.people.models import Group, SchoolClass, Staff
+from tenants.people.selectors import teaches
 from tenants.timetable.models import Lesson
 
 from . import period_marks, services
@@ -83,9 +84,11 @@ def correction_request(
 ) -> CorrectionRequest:
     if not reason.strip():
         raise ValidationError({"reason": ["Укажите причину исправления."]})
-    if not Teaching.objects.filter(
-        staff=author, subject=subject, school_class=school_class, group=group
-    ).exists():
+    unit = {
+        "school_class_id": school_class.pk if school_class else None,
+        "group_id": group.pk if group else None,
+    }
+    if not teaches(author, subject_id=subject.pk, **unit):
         raise ValidationError({"subject": ["Исправление запрашивает учитель этого предмета."]})
     parsed = _parse(changes)
     _check_scope(parsed, school_class, group, subject, period)

@@ -26,7 +26,7 @@ from tenants.audit.services import school_audit_append, school_audit_append_many
 from tenants.people.models import Staff
 from tenants.timetable.models import Lesson
 
-from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Task, YearMark
+from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, YearMark
 from .services import _Scales
 
 ACTIONS = [
@@ -64,24 +64,43 @@ def journal_invalidate(
         return report
     scales = _Scales()
     codes = {c.code: c for c in AbsenceCode.objects.all()}
+    models = {"mark": Mark, "attendance": Attendance, "topic": LessonRecord,
+              "period": PeriodMark, "year": YearMark}  # fmt: skip
+    kinds = {r.pk: r.action.split(".", 1)[1] for r in records}
+    # every row the records touch, and the lessons of changed marks: a query per kind, not per row
+    wanted: dict[str, set[int]] = {}
+    for record in records:
+        wanted.setdefault(kinds[record.pk].split("_", 1)[0], set()).add(int(record.object_id))
+    rows = {
+        (name, obj.pk): obj
+        for name, ids in wanted.items()
+        for obj in models[name].objects.filter(pk__in=ids)
+    }
+    lesson_ids = {r.old["lesson"] for r in records if r.old and "lesson" in r.old}
+    lessons = {
+        lesson.pk: lesson
+        for lesson in Lesson.objects.filter(pk__in=lesson_ids).select_related(
+            "subject", "school_class", "group"
+        )
+    }
+    author = Staff.objects.filter(user_id=user_id).first() or Staff.objects.order_by("pk").first()
     entries: list[Entry] = []
     for record in records:
-        kind = record.action.split(".", 1)[1]
-        model = {"mark": Mark, "attendance": Attendance, "topic": LessonRecord,
-                 "period": PeriodMark, "year": YearMark}[kind.split("_", 1)[0]]  # fmt: skip
-        row = model.objects.filter(pk=int(record.object_id)).first()
+        kind = kinds[record.pk]
+        name = kind.split("_", 1)[0]
+        row = rows.get((name, int(record.object_id)))
         before = record.old
         if kind == "mark_remove":  # restore the removed mark
             if row is None and before:
-                task = Task.objects.select_related("lesson__subject", "lesson__school_class").get(
-                    pk=before["task"]
-                )
                 row = Mark.objects.create(
-                    task=task, student_id=before["student"], value=before["value"],
-                    numeric=scales.values(task.lesson).get(before["value"]),
-                    comment=before.get("comment", ""), entered_at=now,
-                    entered_by=_author(record), version=1,
+                    task_id=before["task"], student_id=before["student"], value=before["value"],
+                    numeric=scales.values(lessons[before["lesson"]]).get(before["value"]),
+                    comment=before.get("comment", ""), entered_at=now, entered_by=author,
+                    version=1,
                 )  # fmt: skip
+                # older records of the removed mark (a change, or its entry after `since`, which
+                # flags it) now apply to the restored row
+                rows[(name, int(record.object_id))] = row
                 report.restored += 1
         elif row is None:
             continue
@@ -92,7 +111,7 @@ def journal_invalidate(
                 row.save(update_fields=["invalidated_at", "version"])
                 report.invalidated += 1
         else:  # a change after `since`: back to the value before it
-            _restore(row, before, scales, codes)
+            _restore(row, before, scales, codes, lessons)
             row.invalidated_at = None
             row.version += 1
             row.save()
@@ -111,16 +130,10 @@ def journal_invalidate(
     return report
 
 
-def _author(record: AuditRecord) -> Staff:
-    staff = Staff.objects.filter(user_id=record.actor_id).first()
-    return staff or Staff.objects.order_by("pk").first()
-
-
-def _restore(row, before: dict, scales: _Scales, codes: dict) -> None:
+def _restore(row, before: dict, scales: _Scales, codes: dict, lessons: dict) -> None:
     if isinstance(row, Mark):
-        lesson = Lesson.objects.select_related("subject", "school_class").get(pk=before["lesson"])
         row.value, row.comment = before["value"], before.get("comment", "")
-        row.numeric = scales.values(lesson).get(row.value)
+        row.numeric = scales.values(lessons[before["lesson"]]).get(row.value)
     elif isinstance(row, Attendance):
         row.code = codes.get(before.get("code") or "")
         row.late_minutes, row.note = before.get("late_minutes"), before.get("note", "")
@@ -133,6 +146,28 @@ def _restore(row, before: dict, scales: _Scales, codes: dict) -> None:
             from decimal import Decimal
 
             row.numeric = Decimal(row.value)
+
+
+def invalidate_staff_account(
+    *, ctx: AuditContext, staff: Staff, since: datetime | None = None
+) -> Report:
+    """AUD-06 for a staff member whose account was reported compromised: from `since` (the
+    reported time T by default, never later than T)."""
+    from django.core.exceptions import ValidationError
+
+    from otmetka.accounts.models import CredentialIncident
+
+    incident = (
+        CredentialIncident.objects.filter(user_id=staff.user_id).order_by("-reported_at").first()
+        if staff.user_id
+        else None
+    )
+    if incident is None:
+        raise ValidationError({"staff": ["По этой учётной записи нет сообщения о компрометации."]})
+    since = since or incident.reported_at
+    if since > incident.reported_at:
+        raise ValidationError({"since": ["Не позже времени сообщения о компрометации (T)."]})
+    return journal_invalidate(ctx=ctx, user_id=staff.user_id, since=since, incident=incident.pk)
 
 
 def invalidated_rows():

@@ -14,7 +14,7 @@ from otmetka.accounts.pages import scope_required
 from otmetka.accounts.roles import Scope
 from tenants.configuration.models import Period, Subject
 from tenants.people.models import Group, SchoolClass, Staff, Student, Teaching
-from tenants.people.selectors import led_class_ids, staff_of
+from tenants.people.selectors import led_class_ids, staff_of, teaches, unit_grade
 from tenants.timetable.models import Lesson
 
 from . import selectors
@@ -67,12 +67,6 @@ def journals(request):
     )
 
 
-def _grade(school_class, group) -> int:
-    if school_class is not None:
-        return school_class.grade
-    return min((c.grade for c in group.classes.all()), default=1)
-
-
 @scope_required(Scope.JOURNAL_READ)
 def grid(request):
     """The grid of one class or group in one subject and period."""
@@ -95,7 +89,7 @@ def grid(request):
     except PermissionDenied:
         return render(request, "403.html", status=403)
     unit = school_class or group
-    grade = _grade(school_class, group)
+    grade = unit_grade(school_class, group)
     periods = list(
         Period.objects.filter(
             structure__year=unit.year,
@@ -112,11 +106,11 @@ def grid(request):
             periods[0] if periods else None
         )
     staff = staff_of(request.caller)
-    can_write = request.caller.has_any({Scope.JOURNAL_WRITE}) and (
-        staff is not None
-        and Teaching.objects.filter(
-            staff=staff, subject=subject, school_class=school_class, group=group
-        ).exists()
+    can_write = request.caller.has_any({Scope.JOURNAL_WRITE}) and teaches(
+        staff,
+        subject_id=subject.pk,
+        school_class_id=school_class.pk if school_class else None,
+        group_id=group.pk if group else None,
     )
     query = f"{'class' if school_class else 'group'}={unit.pk}&subject={subject.pk}"
     return render(

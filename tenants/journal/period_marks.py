@@ -23,6 +23,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
@@ -30,6 +31,7 @@ from tenants.audit.services import school_audit_append_many
 from tenants.configuration.models import Notation, Period, Subject
 from tenants.configuration.selectors import grading_system_for, regulation_in_force
 from tenants.people.models import ClassMembership, Group, GroupMembership, SchoolClass, Staff
+from tenants.people.selectors import teaches, unit_grade
 from tenants.school.clock import school_zone
 
 from .models import PeriodMark
@@ -44,6 +46,16 @@ class PeriodMarkChange:
     defer_reason: str = ""
     version: int | None = None
     reason: str = ""
+
+
+def _require_teacher(author, school_class, group, subject) -> None:
+    """Period and year marks are the subject teacher's in that class or group (403 otherwise)."""
+    unit = {
+        "school_class_id": school_class.pk if school_class else None,
+        "group_id": group.pk if group else None,
+    }
+    if not teaches(author, subject_id=subject.pk, **unit):
+        raise PermissionDenied("Отметки за период выставляет учитель этого предмета.")
 
 
 @dataclass(frozen=True)
@@ -106,13 +118,12 @@ def period_marks_save(
 ) -> list[PeriodMark]:
     """Save period marks of one class-or-group and subject; any bad row refuses all, named.
     `correction` (an approved request) lets them past the close and is their audit reason."""
+    _require_teacher(author, school_class, group, subject)
     now = now or timezone.now()
     today = now.astimezone(school_zone()).date()
     win = window(period)
     members = _members(school_class, group, period)
-    grade = school_class.grade if school_class else min(
-        (c.grade for c in group.classes.all()), default=1
-    )  # fmt: skip
+    grade = unit_grade(school_class, group)
     system = grading_system_for(subject=subject, grade=grade, school_class=school_class)
     scale = {v.code: v.numeric for v in system.values.all()}
     notations = {n.code for n in Notation.objects.filter(is_enabled=True)}
@@ -236,12 +247,11 @@ def year_marks_save(
     window has opened; a change needs a reason; any bad row refuses all, named."""
     from .models import YearMark
 
+    _require_teacher(author, school_class, group, subject)
     now = now or timezone.now()
     today = now.astimezone(school_zone()).date()
     unit = school_class or group
-    grade = school_class.grade if school_class else min(
-        (c.grade for c in group.classes.all()), default=1
-    )  # fmt: skip
+    grade = unit_grade(school_class, group)
     last = (
         Period.objects.filter(
             structure__year=unit.year, structure__grade_from__lte=grade,

@@ -17,7 +17,7 @@ from tenants.configuration.averaging import WeightedMark, predicted_mark, weight
 from tenants.configuration.models import Period, Subject, WorkType
 from tenants.configuration.selectors import grading_system_for, regulation_in_force
 from tenants.people.models import ClassMembership, Group, GroupMembership, SchoolClass, Student
-from tenants.people.selectors import led_class_ids, staff_of
+from tenants.people.selectors import led_class_ids, staff_of, teaches, unit_grade
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, Mark, PeriodMark, Task
@@ -35,13 +35,11 @@ def readable_student_ids(
     if staff is None:
         raise PermissionDenied("Журнал этого класса вам недоступен.")
     today = timezone.localdate()
-    teaches = (
-        staff.teaching.filter(school_class=school_class, group=group, subject=subject)
-        .filter(start__lte=today)
-        .filter(Q(end__isnull=True) | Q(end__gte=today))
-        .exists()
-    )
-    if teaches:
+    unit = {
+        "school_class_id": school_class.pk if school_class else None,
+        "group_id": group.pk if group else None,
+    }
+    if teaches(staff, subject_id=subject.pk, **unit, on=today):
         return None
     led = led_class_ids(staff, today)
     if school_class is not None and school_class.pk in led:
@@ -109,9 +107,7 @@ def journal_grid(
     attendance = list(
         Attendance.objects.filter(lesson__in=lessons, student_id__in=ids).select_related("code")
     )
-    grade = school_class.grade if school_class else min(
-        (c.grade for c in group.classes.all()), default=1
-    )  # fmt: skip
+    grade = unit_grade(school_class, group)
     system = grading_system_for(subject=subject, grade=grade, school_class=school_class)
     scale = [(v.code, v.numeric) for v in system.values.order_by("position")]
     rules = regulation_in_force(period.end)

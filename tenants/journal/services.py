@@ -32,8 +32,10 @@ from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append, school_audit_append_many
 from tenants.configuration.models import Period, WorkType
 from tenants.configuration.selectors import grading_system_for
-from tenants.people.models import ClassMembership, GroupMembership, Staff, Teaching
+from tenants.people.models import ClassMembership, GroupMembership, Staff
+from tenants.people.selectors import unit_grade
 from tenants.school.clock import school_zone
+from tenants.timetable.access import writable_lesson_ids
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, LessonRecord, Mark, Task
@@ -109,29 +111,11 @@ def lesson_day_due(lesson_date: date, zone=None) -> datetime:
 # --- rights, periods, membership
 
 
-def writable_lesson_ids(staff: Staff | None, lessons: Sequence[Lesson], on: date) -> set[int]:
-    """Lessons `staff` may write: their own, those they substitute, and those of a unit and
-    subject they teach (a co-teacher). One query."""
-    if staff is None:
-        return set()
-    teaching = {
-        (t.school_class_id, t.group_id, t.subject_id)
-        for t in Teaching.objects.filter(staff=staff, start__lte=on).filter(
-            Q(end__isnull=True) | Q(end__gte=on)
-        )
-    }
-    return {
-        lesson.pk
-        for lesson in lessons
-        if staff.pk in (lesson.teacher_id, lesson.substitute_id)
-        or (lesson.school_class_id, lesson.group_id, lesson.subject_id) in teaching
-    }
-
-
 def _grade(lesson: Lesson) -> int:
-    if lesson.school_class_id:
-        return lesson.school_class.grade
-    return min((c.grade for c in lesson.group.classes.all()), default=1)
+    return unit_grade(
+        lesson.school_class if lesson.school_class_id else None,
+        lesson.group if lesson.group_id else None,
+    )
 
 
 def locked_lessons(lessons: Sequence[Lesson], now: datetime) -> dict[int, str]:
@@ -249,7 +233,10 @@ class _Scales:
 def task_add(
     *, ctx: AuditContext, lesson: Lesson, work_type: WorkType | None, author: Staff, title: str = ""
 ) -> Task:
-    """A task with its work type at a lesson: the column marks go in (JRN-05)."""
+    """A task with its work type at a lesson: the column marks go in (JRN-05); set by the
+    lesson's teacher, its substitute or a co-teacher."""
+    if lesson.pk not in writable_lesson_ids(author, [lesson], timezone.localdate()):
+        raise PermissionDenied("Задания на уроке даёт учитель этого урока.")
     if work_type is None:
         raise ValidationError({"work_type": ["Отметка ставится за задание с видом работы."]})
     if not work_type.is_active:

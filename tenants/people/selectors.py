@@ -18,6 +18,7 @@ from otmetka.accounts.roles import Scope
 
 from .models import (
     ClassMembership,
+    Group,
     GroupMembership,
     Guardian,
     GuardianLink,
@@ -40,6 +41,33 @@ def _current(queryset: QuerySet, on: date, prefix: str = "") -> QuerySet:
         Q(**{f"{prefix}start__lte": on}),
         Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}),
     )
+
+
+def teaches(
+    staff: Staff | None,
+    *,
+    subject_id: int,
+    school_class_id: int | None = None,
+    group_id: int | None = None,
+    on: date | None = None,
+) -> bool:
+    """Whether `staff` teaches the subject to the class or group on a day (PPL-03): the one
+    check behind writing plans, homework, marks and period marks. One query."""
+    if staff is None:
+        return False
+    return _current(
+        Teaching.objects.filter(
+            staff=staff, subject_id=subject_id, school_class_id=school_class_id, group_id=group_id
+        ),
+        on or timezone.localdate(),
+    ).exists()
+
+
+def unit_grade(school_class: SchoolClass | None, group: Group | None) -> int:
+    """The grade of a class, or of a group (the lowest of its classes)."""
+    if school_class is not None:
+        return school_class.grade
+    return min((c.grade for c in group.classes.all()), default=1)
 
 
 def led_class_ids(staff: Staff | None, on: date) -> set[int]:

@@ -20,6 +20,7 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
@@ -225,7 +226,12 @@ def homework_save(
     homework: Homework | None = None,
     now: datetime | None = None,
 ) -> Homework:
-    """Give (or change) homework at a lesson; flagged late after the X-02 deadline."""
+    """Give (or change) homework at a lesson; flagged late after the X-02 deadline. Only the
+    lesson's teacher, its substitute or a co-teacher gives it."""
+    from .access import writable_lesson_ids
+
+    if lesson.pk not in writable_lesson_ids(author, [lesson], timezone.localdate()):
+        raise PermissionDenied("Домашнее задание задаёт учитель этого урока или замещающий его.")
     existing = homework.files.count() if homework is not None else 0
     errors = _errors(lesson, data, existing)
     if errors:

@@ -23,6 +23,7 @@ from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import AcademicYear, HolidayPeriod, Period
+from tenants.people.selectors import unit_grade
 
 from .models import Lesson, TimetableEntry, Weeks
 from .plans import plans_fill_for_units
@@ -71,14 +72,8 @@ class Calendar:
         return (week % 2 == 1) == (weeks == Weeks.ODD)
 
 
-def _grade(entry: TimetableEntry) -> int:
-    if entry.school_class_id:
-        return entry.school_class.grade
-    return min((c.grade for c in entry.group.classes.all()), default=1)
-
-
 def _lessons_for(entry: TimetableEntry, calendar: Calendar, start: date) -> Iterable[Lesson]:
-    grade = _grade(entry)
+    grade = unit_grade(entry.school_class, entry.group)
     first = max(entry.valid_from, start)
     # the first date on the entry's weekday
     day = first + timedelta(days=(entry.weekday - 1 - first.weekday()) % 7)

@@ -21,3 +21,10 @@ def filter_by_ids(
         else:
             queryset = queryset.filter(**{field: int(value)})
     return queryset
+
+
+def validated(serializer_class, request) -> dict:
+    """The request body checked by `serializer_class`; a 400 with field messages otherwise."""
+    serializer = serializer_class(data=request.data)
+    serializer.is_valid(raise_exception=True)
+    return serializer.validated_data

@@ -15,6 +15,7 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
+from otmetka.api.params import validated
 from otmetka.audit.context import AuditContext
 from tenants.configuration import (
     catalogue,
@@ -105,7 +106,7 @@ class AcademicYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Set
 
     @extend_schema(request=AcademicYearCreateSerializer, responses={201: AcademicYearSerializer})
     def create(self, request):
-        data = _valid(AcademicYearCreateSerializer, request)
+        data = validated(AcademicYearCreateSerializer, request)
         year = services.academic_year_create(
             ctx=self.ctx(),
             name=data["name"],
@@ -125,7 +126,7 @@ class AcademicYearViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Set
     @extend_schema(request=OrderSerializer, responses=AcademicYearSerializer)
     @action(detail=True, methods=["post"])
     def close(self, request, pk=None):
-        data = _valid(OrderSerializer, request)
+        data = validated(OrderSerializer, request)
         year = services.academic_year_close(
             ctx=self.ctx(),
             year=self.get_object(),
@@ -158,7 +159,7 @@ class PeriodStructureViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _
     pagination_class = None
 
     def _save(self, request, structure=None):
-        data = _valid(PeriodStructureWriteSerializer, request)
+        data = validated(PeriodStructureWriteSerializer, request)
         structure = services.period_structure_save(
             ctx=self.ctx(),
             year=data["year"],
@@ -192,7 +193,7 @@ class HolidayViewSet(mixins.ListModelMixin, _SettingsViewSet):
 
     @extend_schema(request=HolidaySerializer, responses={201: HolidaySerializer})
     def create(self, request):
-        data = _valid(HolidaySerializer, request)
+        data = validated(HolidaySerializer, request)
         holiday = services.holiday_create(ctx=self.ctx(), **data)
         return Response(HolidaySerializer(holiday).data, status=status.HTTP_201_CREATED)
 
@@ -200,12 +201,6 @@ class HolidayViewSet(mixins.ListModelMixin, _SettingsViewSet):
     def destroy(self, request, pk=None):
         services.holiday_delete(ctx=self.ctx(), holiday=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 # --- grading, conversion, work types, notations --------------------------------------------------
@@ -222,7 +217,7 @@ class GradingSystemViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Se
 
     @extend_schema(request=GradingSystemCreateSerializer, responses={201: GradingSystemSerializer})
     def create(self, request):
-        data = _valid(GradingSystemCreateSerializer, request)
+        data = validated(GradingSystemCreateSerializer, request)
         system = services.grading_system_create(
             ctx=self.ctx(),
             name=data["name"],
@@ -255,7 +250,7 @@ class ConversionViewSet(mixins.ListModelMixin, _SettingsViewSet):
 
     @extend_schema(request=ConversionWriteSerializer, responses={201: ConversionSerializer})
     def create(self, request):
-        data = _valid(ConversionWriteSerializer, request)
+        data = validated(ConversionWriteSerializer, request)
         conversion = services.conversion_save(
             ctx=self.ctx(),
             source=data["source"],
@@ -271,7 +266,7 @@ class ConversionViewSet(mixins.ListModelMixin, _SettingsViewSet):
     @action(detail=False, methods=["post"])
     def convert(self, request):
         """Convert one mark, as mixed reports do."""
-        data = _valid(ConvertRequestSerializer, request)
+        data = validated(ConvertRequestSerializer, request)
         conversion = (
             self.get_queryset().filter(source=data["source"], target=data["target"]).first()
         )
@@ -382,7 +377,7 @@ class RegulationViewSet(mixins.ListModelMixin, _SettingsViewSet):
     def versions(self, request):
         if request.method == "GET":
             return Response(RegulationVersionSerializer(self.get_queryset(), many=True).data)
-        data = _valid(RegulationVersionWriteSerializer, request)
+        data = validated(RegulationVersionWriteSerializer, request)
         version = services.regulation_version_create(
             ctx=self.ctx(),
             effective_from=data["effective_from"],
@@ -430,7 +425,7 @@ class PeriodViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsV
     @extend_schema(request=ReopenSerializer, responses=PeriodLockSerializer)
     @action(detail=True, methods=["post"])
     def reopen(self, request, pk=None):
-        data = _valid(ReopenSerializer, request)
+        data = validated(ReopenSerializer, request)
         period = services.period_reopen(
             ctx=self.ctx(), period=self.get_object(), reason=data["reason"], hours=data["hours"]
         )
@@ -448,7 +443,7 @@ class SubjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Settings
     pagination_class = None
 
     def _save(self, request, subject=None):
-        data = _valid(SubjectSerializer, request)
+        data = validated(SubjectSerializer, request)
         return services.subject_save(
             ctx=self.ctx(),
             data=services.SubjectInput(
@@ -491,7 +486,7 @@ class SubjectViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Settings
     @extend_schema(request=CatalogueAddSerializer, responses={201: SubjectSerializer(many=True)})
     @action(detail=False, methods=["post"], url_path="from-catalogue")
     def from_catalogue(self, request):
-        data = _valid(CatalogueAddSerializer, request)
+        data = validated(CatalogueAddSerializer, request)
         added = services.subjects_add_from_catalogue(ctx=self.ctx(), codes=data["codes"])
         return Response(SubjectSerializer(added, many=True).data, status=status.HTTP_201_CREATED)
 
@@ -504,7 +499,7 @@ class RoomViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _SettingsVie
     pagination_class = None
 
     def _save(self, request, room=None):
-        data = _valid(RoomSerializer, request)
+        data = validated(RoomSerializer, request)
         return services.room_save(
             ctx=self.ctx(),
             number=data["number"],
@@ -535,7 +530,7 @@ class GradingAssignmentViewSet(mixins.ListModelMixin, _SettingsViewSet):
         request=GradingAssignmentSerializer, responses={201: GradingAssignmentSerializer}
     )
     def create(self, request):
-        data = _valid(GradingAssignmentSerializer, request)
+        data = validated(GradingAssignmentSerializer, request)
         assignment = services.grading_assignment_save(ctx=self.ctx(), **data)
         return Response(
             GradingAssignmentSerializer(assignment).data, status=status.HTTP_201_CREATED
@@ -610,7 +605,7 @@ class LocalActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Setting
         responses={201: LocalActSerializer},
     )
     def create(self, request):
-        data = _valid(LocalActUploadSerializer, request)
+        data = validated(LocalActUploadSerializer, request)
         upload = data["file"]
         if upload.size > services.ACT_MAX_BYTES:
             raise ValidationError({"file": ["Файл больше 20 МБ."]})
@@ -628,7 +623,7 @@ class LocalActViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Setting
     @extend_schema(request=PublishSerializer, responses=LocalActSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        data = _valid(PublishSerializer, request)
+        data = validated(PublishSerializer, request)
         act = services.local_act_publish(
             ctx=self.ctx(), act=self.get_object(), published=data["published"]
         )
@@ -695,7 +690,7 @@ class RegionalTemplateViewSet(_SettingsViewSet):
         from otmetka.region.models import RegionTemplate
 
         self.base_queryset()
-        data = _valid(AdoptSerializer, request)
+        data = validated(AdoptSerializer, request)
         template = RegionTemplate.objects.filter(version=data["version"], is_published=True).first()
         if template is None:
             raise ValidationError(

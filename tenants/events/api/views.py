@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
+from otmetka.api.params import validated
 from otmetka.audit.context import AuditContext
 from tenants.events import selectors, services
 from tenants.events.models import ControlWork, Event, ExamChoice
@@ -29,12 +30,6 @@ from .serializers import (
     ExamChoiceSerializer,
     ExamChoiceWriteSerializer,
 )
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 def _params(request, *, numbers=(), dates=()) -> dict:
@@ -104,7 +99,7 @@ class ControlWorkViewSet(_EventsViewSet):
         return Response(ControlWorkSerializer(rows, many=True).data)
 
     def _save(self, request, work=None):
-        data = _valid(ControlWorkWriteSerializer, request)
+        data = validated(ControlWorkWriteSerializer, request)
         saved = services.control_work_save(
             ctx=self.ctx(),
             data=services.ControlWorkInput(**data),
@@ -168,7 +163,7 @@ class EventViewSet(_EventsViewSet):
         return event
 
     def _save(self, request, event=None):
-        data = services.EventInput(**_valid(EventWriteSerializer, request))
+        data = services.EventInput(**validated(EventWriteSerializer, request))
         self._writable(Event(level=data.level, school_class=data.school_class))
         saved = services.event_save(
             ctx=self.ctx(),
@@ -232,7 +227,7 @@ class ExamChoiceViewSet(_EventsViewSet):
             raise PermissionDenied("Выбор экзаменов вносит классный руководитель обучающегося.")
 
     def _save(self, request, choice=None):
-        data = services.ExamChoiceInput(**_valid(ExamChoiceWriteSerializer, request))
+        data = services.ExamChoiceInput(**validated(ExamChoiceWriteSerializer, request))
         if choice is not None:
             self._writable(choice.student)
         self._writable(data.student)

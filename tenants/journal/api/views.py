@@ -17,7 +17,7 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
-from otmetka.api.params import filter_by_ids
+from otmetka.api.params import filter_by_ids, validated
 from otmetka.audit.context import AuditContext
 from tenants.journal import (
     attestation,
@@ -28,7 +28,6 @@ from tenants.journal import (
     services,
 )
 from tenants.journal.models import AbsenceCode, CorrectionRequest, CorrectionStatus
-from tenants.people.models import Teaching
 from tenants.people.selectors import led_class_ids, staff_of
 
 from .serializers import (
@@ -93,12 +92,6 @@ def _grid_json(grid: selectors.Grid) -> dict:
                       "too_few": v["too_few"], "predicted": v["predicted"]}
                      for pk, v in grid.averages.items()],
     }  # fmt: skip
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class JournalViewSet(ScopedViewSet):
@@ -215,11 +208,6 @@ class JournalViewSet(ScopedViewSet):
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
         author = self._author()
-        if not Teaching.objects.filter(
-            staff=author, subject=data["subject"], school_class=data["school_class"],
-            group=data["group"],
-        ).exists():  # fmt: skip
-            raise PermissionDenied("Отметки за период выставляет учитель этого предмета.")
         saved = period_marks.period_marks_save(
             ctx=self.ctx(),
             author=author,
@@ -239,7 +227,7 @@ class JournalViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"])
     def makeup(self, request):
         """JRN-15: credit a topic missed for a valid reason, citing the make-up protocol."""
-        data = _valid(MakeupSerializer, request)
+        data = validated(MakeupSerializer, request)
         mark = attestation.makeup_record(ctx=self.ctx(), author=self._author(), **data)
         return Response({"task": mark.task_id, "student": mark.student_id, "value": mark.value,
                          "comment": mark.comment}, status=status.HTTP_201_CREATED)  # fmt: skip
@@ -248,12 +236,8 @@ class JournalViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"], url_path="downgrade-notices")
     def downgrade_notices(self, request):
         """JRN-12: record the notice to guardians of an intended mark below the average."""
-        data = _valid(DowngradeNoticeSerializer, request)
+        data = validated(DowngradeNoticeSerializer, request)
         author = self._author()
-        if not Teaching.objects.filter(
-            staff=author, subject=data["subject"], school_class=data["school_class"]
-        ).exists():
-            raise PermissionDenied("Уведомление направляет учитель этого предмета.")
         notice = attestation.downgrade_notice(ctx=self.ctx(), author=author, **data)
         return Response({"id": notice.pk, "lessons_left": notice.lessons_left,
                          "late": notice.is_late}, status=status.HTTP_201_CREATED)  # fmt: skip
@@ -262,7 +246,7 @@ class JournalViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"], url_path="exam-results")
     def exam_results(self, request):
         """JRN-14: an interim or final attestation or a state exam result."""
-        data = _valid(ExamResultSerializer, request)
+        data = validated(ExamResultSerializer, request)
         result = attestation.exam_result_record(ctx=self.ctx(), author=self._author(), **data)
         return Response({"id": result.pk, "kind": result.kind, "value": result.value,
                          "score": result.score}, status=status.HTTP_201_CREATED)  # fmt: skip
@@ -292,13 +276,8 @@ class JournalViewSet(ScopedViewSet):
     @action(detail=False, methods=["post"], url_path="year-marks")
     def year_marks(self, request):
         """Year or итоговая marks (N-08) of a class or group in a subject."""
-        data = _valid(YearMarksSerializer, request)
+        data = validated(YearMarksSerializer, request)
         author = self._author()
-        if not Teaching.objects.filter(
-            staff=author, subject=data["subject"], school_class=data["school_class"],
-            group=data["group"],
-        ).exists():  # fmt: skip
-            raise PermissionDenied("Годовые отметки выставляет учитель этого предмета.")
         saved = period_marks.year_marks_save(
             ctx=self.ctx(), author=author, school_class=data["school_class"],
             group=data["group"], subject=data["subject"], kind=data["kind"],
@@ -311,18 +290,12 @@ class JournalViewSet(ScopedViewSet):
     @extend_schema(request=TaskWriteSerializer, responses={201: TaskSerializer})
     @action(detail=False, methods=["post"])
     def tasks(self, request):
-        serializer = TaskWriteSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        data = serializer.validated_data
-        author = self._author()
-        lesson = data["lesson"]
-        if lesson.pk not in services.writable_lesson_ids(author, [lesson], timezone.localdate()):
-            raise PermissionDenied("Задания на уроке даёт учитель этого урока.")
+        data = validated(TaskWriteSerializer, request)
         task = services.task_add(
             ctx=self.ctx(),
-            lesson=lesson,
+            lesson=data["lesson"],
             work_type=data["work_type"],
-            author=author,
+            author=self._author(),
             title=data["title"],
         )
         return Response(TaskSerializer(task).data, status=status.HTTP_201_CREATED)
@@ -354,7 +327,7 @@ class AbsenceCodeViewSet(mixins.ListModelMixin, ScopedViewSet):
         return Response([self._json(c) for c in self.get_queryset()])
 
     def _save(self, request, existing=None):
-        data = _valid(AbsenceCodeSerializer, request)
+        data = validated(AbsenceCodeSerializer, request)
         saved = services.absence_code_save(
             ctx=AuditContext.from_request(request, role=self.caller.primary_role),
             existing=existing,
@@ -492,27 +465,10 @@ class InvalidationViewSet(ScopedViewSet):
 
     @extend_schema(request=InvalidateSerializer, responses=OpenApiTypes.OBJECT)
     def create(self, request):
-        from otmetka.accounts.models import CredentialIncident
-
-        serializer = InvalidateSerializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
-        staff, since = serializer.validated_data["staff"], serializer.validated_data["since"]
-        incident = (
-            CredentialIncident.objects.filter(user_id=staff.user_id)
-            .order_by("-reported_at")
-            .first()
-            if staff.user_id
-            else None
-        )
-        if incident is None:
-            raise ValidationError(
-                {"staff": ["По этой учётной записи нет сообщения о компрометации."]}
-            )
-        since = since or incident.reported_at
-        if since > incident.reported_at:
-            raise ValidationError({"since": ["Не позже времени сообщения о компрометации (T)."]})
-        report = invalidation.journal_invalidate(
+        data = validated(InvalidateSerializer, request)
+        report = invalidation.invalidate_staff_account(
             ctx=AuditContext.from_request(request, role=self.caller.primary_role),
-            user_id=staff.user_id, since=since, incident=incident.pk,
-        )  # fmt: skip
+            staff=data["staff"],
+            since=data["since"],
+        )
         return Response({"invalidated": report.invalidated, "restored": report.restored})

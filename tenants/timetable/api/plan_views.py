@@ -19,6 +19,7 @@ from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
 from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
+from otmetka.api.params import validated
 from tenants.people.selectors import personal_data_logged, students_visible
 from tenants.timetable import homework as hw
 from tenants.timetable import plans
@@ -44,7 +45,7 @@ from .serializers import (
     RecommendationSerializer,
     RecommendationWriteSerializer,
 )
-from .views import _TimetableViewSet, _valid
+from .views import _TimetableViewSet
 
 TEACHERS_AND_ADMIN = {Scope.JOURNAL_WRITE, Scope.TIMETABLE_WRITE}
 
@@ -106,7 +107,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
 
     @extend_schema(request=LessonPlanWriteSerializer, responses={201: LessonPlanSerializer})
     def create(self, request):
-        data = _valid(LessonPlanWriteSerializer, request)
+        data = validated(LessonPlanWriteSerializer, request)
         unit = data["school_class"] or data["group"]
         if unit is None:
             raise ValidationError({"school_class": ["Укажите класс или группу."]})
@@ -135,7 +136,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     def topics(self, request, pk=None):
         plan = self.get_object()
         require_plan_writer(self.caller, plan)
-        data = _valid(PlanTopicsWriteSerializer, request)
+        data = validated(PlanTopicsWriteSerializer, request)
         plans.plan_topics_save(
             ctx=self.ctx(),
             plan=plan,
@@ -150,7 +151,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     def import_file(self, request, pk=None):
         plan = self.get_object()
         require_plan_writer(self.caller, plan)
-        upload = _valid(PlanImportSerializer, request)["file"]
+        upload = validated(PlanImportSerializer, request)["file"]
         plans.plan_import(ctx=self.ctx(), plan=plan, file_name=upload.name, data=upload.read())
         return self._detail(plan)
 
@@ -159,7 +160,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     def copy(self, request, pk=None):
         plan = self.get_object()
         require_plan_writer(self.caller, plan)
-        source = _valid(PlanCopySerializer, request)["source"]
+        source = validated(PlanCopySerializer, request)["source"]
         plans.plan_copy(ctx=self.ctx(), plan=plan, source=source)
         return self._detail(plan)
 
@@ -169,7 +170,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
         """Put a topic on a lesson by hand (pinned); the following lessons take the rest."""
         plan = self.get_object()
         require_plan_writer(self.caller, plan)
-        data = _valid(LessonTopicSerializer, request)
+        data = validated(LessonTopicSerializer, request)
         if data["topic"].plan_id != plan.pk:
             raise ValidationError({"topic": ["Тема из другого планирования."]})
         plans.lesson_topic_move(ctx=self.ctx(), lesson=data["lesson"], topic=data["topic"])
@@ -271,7 +272,7 @@ class HomeworkViewSet(
         )
 
     def _save(self, request, homework=None):
-        data = _valid(HomeworkWriteSerializer, request)
+        data = validated(HomeworkWriteSerializer, request)
         lesson = data["lesson"] if homework is None else homework.lesson
         author = require_lesson_teacher(self.caller, lesson)
         saved = hw.homework_save(
@@ -321,7 +322,7 @@ class RecommendationViewSet(mixins.ListModelMixin, _TimetableViewSet):
 
     @extend_schema(request=RecommendationWriteSerializer, responses={201: RecommendationSerializer})
     def create(self, request):
-        data = _valid(RecommendationWriteSerializer, request)
+        data = validated(RecommendationWriteSerializer, request)
         author = require_student_adviser(self.caller, data["student"])
         made = hw.recommendation_add(ctx=self.ctx(), author=author, **data)
         return Response(RecommendationSerializer(made).data, status=status.HTTP_201_CREATED)

@@ -11,7 +11,7 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.base import SCHOOL, ScopedViewSet
-from otmetka.api.params import filter_by_ids
+from otmetka.api.params import filter_by_ids, validated
 from otmetka.audit.context import AuditContext
 from tenants.timetable import services
 from tenants.timetable.models import Bell, BellSchedule, CurriculumLine, Lesson, TimetableEntry
@@ -36,12 +36,6 @@ SCOPES = {
     "PUT": {Scope.TIMETABLE_WRITE},
     "DELETE": {Scope.TIMETABLE_WRITE},
 }
-
-
-def _valid(serializer_class, request) -> dict:
-    serializer = serializer_class(data=request.data)
-    serializer.is_valid(raise_exception=True)
-    return serializer.validated_data
 
 
 class _TimetableViewSet(ScopedViewSet):
@@ -83,7 +77,7 @@ class CurriculumViewSet(mixins.ListModelMixin, _TimetableViewSet):
     @extend_schema(request=CurriculumWriteSerializer, responses={201: CurriculumLineSerializer})
     def create(self, request):
         line = services.curriculum_line_save(
-            ctx=self.ctx(), **_valid(CurriculumWriteSerializer, request)
+            ctx=self.ctx(), **validated(CurriculumWriteSerializer, request)
         )
         return Response(CurriculumLineSerializer(line).data, status=status.HTTP_201_CREATED)
 
@@ -97,7 +91,7 @@ class BellScheduleViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Tim
     serializer_class = BellScheduleSerializer
 
     def _save(self, request, schedule=None):
-        data = _valid(BellScheduleWriteSerializer, request)
+        data = validated(BellScheduleWriteSerializer, request)
         schedule = services.bell_schedule_save(
             ctx=self.ctx(),
             name=data["name"],
@@ -144,7 +138,7 @@ class TimetableViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timeta
         return Response(TimetableEntrySerializer(queryset, many=True).data)
 
     def _save(self, request, entry=None):
-        data = _valid(TimetableEntryWriteSerializer, request)
+        data = validated(TimetableEntryWriteSerializer, request)
         saved = services.timetable_entry_save(
             ctx=self.ctx(), data=services.EntryInput(**data), entry=entry
         )
@@ -208,7 +202,7 @@ class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
         from tenants.timetable.lessons import lessons_make
 
         self.base_queryset()
-        data = _valid(MakeLessonsSerializer, request)
+        data = validated(MakeLessonsSerializer, request)
         result = lessons_make(ctx=self.ctx(), year=data["year"], start=data["start"])
         return Response(
             MakeLessonsResultSerializer(
@@ -224,7 +218,7 @@ class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
     @action(detail=True, methods=["post"])
     def substitute(self, request, pk=None):
         """Register a substitution in advance (TTB-05): the substitute gets the lesson's rights."""
-        data = _valid(SubstituteSerializer, request)
+        data = validated(SubstituteSerializer, request)
         lesson = services.substitution_register(
             ctx=self.ctx(),
             lesson=self.get_object(),
@@ -237,7 +231,7 @@ class LessonViewSet(mixins.ListModelMixin, _TimetableViewSet):
     @action(detail=True, methods=["post"])
     def move(self, request, pk=None):
         """Reschedule a lesson to another date and lesson number (TTB-05)."""
-        data = _valid(MoveSerializer, request)
+        data = validated(MoveSerializer, request)
         lesson = services.lesson_move(
             ctx=self.ctx(),
             lesson=self.get_object(),

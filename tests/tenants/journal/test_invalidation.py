@@ -99,3 +99,23 @@ def test_operations_after_the_compromise_are_undone_and_audited(school_a):
         ).status_code
         == 400
     )  # no compromise reported for that account
+
+
+def test_a_mark_entered_and_removed_after_the_compromise_comes_back_flagged(school_a):
+    s = _setup(school_a)
+    a = s["students"][0]
+    task = s["tasks"][0]
+    teacher = s["teacher"]
+    as_teacher = AuditContext(actor_id=teacher.user_id, actor_role="subject_teacher", source="api")
+    with schema_context(school_a.schema_name):
+        since = timezone.now()
+        added = services.journal_save(
+            ctx=as_teacher, author=teacher, marks=[services.MarkChange(task.pk, a.pk, "2")]
+        ).marks[0]
+        services.journal_save(
+            ctx=as_teacher, author=teacher,
+            marks=[services.MarkChange(task.pk, a.pk, "", version=added.version, reason="x")],
+        )  # fmt: skip
+        invalidation.journal_invalidate(ctx=kit.CTX, user_id=teacher.user_id, since=since)
+        back = Mark.objects.get(task=task, student=a)
+        assert back.value == "2" and back.invalidated_at is not None  # visible, struck through

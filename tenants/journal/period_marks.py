@@ -90,17 +90,25 @@ def teacher_locked(
 ) -> bool:
     """True once every student of the unit has a period mark, a notation or a deferral and the
     regulation locks the journal for the teacher then (X-05). Two queries."""
-    if not regulation_in_force(period.end).get("teacher_lock_on_period_marks", True):
-        return False
-    members = _members(school_class, group, period)
-    if not members:
+    rules = regulation_in_force(period.end)
+    if not rules.get("teacher_lock_on_period_marks", True):
         return False
     done = set(
         PeriodMark.objects.filter(
             period=period, subject=subject, school_class=school_class, group=group
         ).values_list("student_id", flat=True)
     )
-    return members <= done
+    return locks(rules, _members(school_class, group, period), done)
+
+
+def locks(rules: dict, members_at_end: set[int], done: set[int]) -> bool:
+    """The X-05 rule on loaded data: every student at the period's end has a period mark, a
+    notation or a deferral, and the regulation locks the journal then."""
+    return bool(
+        rules.get("teacher_lock_on_period_marks", True)
+        and members_at_end
+        and members_at_end <= done
+    )
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from tenants.people.selectors import led_class_ids, staff_of, teaches, unit_grad
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, Mark, PeriodMark, Task
-from .period_marks import teacher_locked
+from .period_marks import locks
 
 
 def readable_student_ids(
@@ -90,7 +90,9 @@ def journal_grid(
     memberships = memberships.filter(start__lte=period.end).filter(
         Q(end__isnull=True) | Q(end__gte=period.start)
     )
-    in_unit = Student.objects.filter(pk__in=memberships.values("student_id"))
+    spans = list(memberships.values_list("student_id", "end"))
+    at_end = {sid for sid, end in spans if end is None or end >= period.end}
+    in_unit = Student.objects.filter(pk__in={sid for sid, _ in spans})
     if only_students is not None:
         in_unit = in_unit.filter(pk__in=only_students)
     students = list(in_unit.order_by("last_name", "first_name", "pk"))
@@ -130,6 +132,13 @@ def journal_grid(
             "too_few": average.too_few,
             "predicted": code_of.get(predicted) if predicted is not None else None,
         }
+    # the whole unit's period marks: the lock counts every student, the grid shows the readable
+    unit_period_marks = list(
+        PeriodMark.objects.filter(
+            period=period, subject=subject, school_class=school_class, group=group
+        )
+    )
+    shown = set(ids)
     return Grid(
         period=period,
         students=students,
@@ -141,16 +150,6 @@ def journal_grid(
         work_types=list(WorkType.objects.filter(is_active=True).order_by("name")),
         codes=list(AbsenceCode.objects.filter(is_active=True)),
         averages=averages,
-        period_marks=list(
-            PeriodMark.objects.filter(
-                period=period,
-                subject=subject,
-                school_class=school_class,
-                group=group,
-                student_id__in=ids,
-            )
-        ),
-        locked_for_teacher=teacher_locked(
-            school_class=school_class, group=group, subject=subject, period=period
-        ),
+        period_marks=[m for m in unit_period_marks if m.student_id in shown],
+        locked_for_teacher=locks(rules, at_end, {m.student_id for m in unit_period_marks}),
     )

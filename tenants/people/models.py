@@ -16,6 +16,12 @@ from tenants.configuration.models import AcademicYear, Subject
 from .choices import FormOfEducation, GroupKind, MovementKind, Position, Relation, StudentStatus
 
 
+def short_name(last_name: str, first_name: str, middle_name: str = "") -> str:
+    """ "Иванова А. П." from the parts of a name (for lists read as rows, not instances)."""
+    initials = "".join(f"{p[0]}." for p in (first_name, middle_name) if p)
+    return f"{last_name} {initials}".strip()
+
+
 class Person(models.Model):
     last_name = models.CharField("фамилия", max_length=100)
     first_name = models.CharField("имя", max_length=100)
@@ -34,8 +40,7 @@ class Person(models.Model):
 
     @property
     def short_name(self) -> str:
-        initials = "".join(f"{p[0]}." for p in (self.first_name, self.middle_name) if p)
-        return f"{self.last_name} {initials}".strip()
+        return short_name(self.last_name, self.first_name, self.middle_name)
 
 
 class Staff(Person):

@@ -63,28 +63,11 @@ def _grid_json(grid: selectors.Grid) -> dict:
                         "mark_due_days": w.mark_due_days} for w in grid.work_types],
         "absence_codes": [{"code": c.code, "label": c.label, "counts_present": c.counts_present}
                           for c in grid.codes],
-        "students": [{"id": s.pk, "name": s.short_name} for s in grid.students],
-        "lessons": [
-            {
-                "id": lesson.pk, "date": lesson.date, "number": lesson.number,
-                "topic": lesson.record.topic if hasattr(lesson, "record") else "",
-                "topic_version": lesson.record.version if hasattr(lesson, "record") else None,
-                "planned_topic": lesson.plan_topic.title if lesson.plan_topic_id else "",
-                "substitute": lesson.substitute.short_name if lesson.substitute_id else None,
-            }
-            for lesson in grid.lessons
-        ],
-        "tasks": [{"id": t.pk, "lesson": t.lesson_id, "work_type": t.work_type_id,
-                   "title": t.title} for t in grid.tasks],
-        "marks": [{"task": m.task_id, "student": m.student_id, "value": m.value,
-                   "comment": m.comment, "version": m.version, "late": m.is_late,
-                   "invalid": m.invalidated_at is not None}
-                  for m in grid.marks],
-        "attendance": [{"lesson": a.lesson_id, "student": a.student_id,
-                        "code": a.code.code if a.code_id else "", "late_minutes": a.late_minutes,
-                        "note": a.note, "version": a.version, "late": a.is_late,
-                        "invalid": a.invalidated_at is not None}
-                       for a in grid.attendance],
+        "students": grid.students,
+        "lessons": grid.lessons,
+        "tasks": grid.tasks,
+        "marks": grid.marks,
+        "attendance": grid.attendance,
         "period_marks": [{"student": m.student_id, "value": m.value, "notation": m.notation,
                           "deferred_until": m.deferred_until, "version": m.version,
                           "late": m.is_late} for m in grid.period_marks],

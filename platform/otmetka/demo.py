@@ -181,4 +181,27 @@ def demo_load() -> DemoResult:
             result.logins.append(
                 DemoLogin(user.username, DEMO_PASSWORD, f"{label}, {short_name}", school_url(slug))
             )
+    _demo_family(result, public_url)
     return result
+
+
+def _demo_family(result: DemoResult, public_url) -> None:
+    """A guardian with a child in each of the first two schools: the diary across schools."""
+    from tenants.diary.demo import diary_family
+
+    parent = _user("parent", names=("Смирнова", "Елена", "Викторовна"))
+    children = []
+    for school in result.schools[:2]:
+        with transaction.atomic():
+            SchoolMembership.objects.get_or_create(
+                user=parent, school=school, defaults={"roles": [SchoolRole.GUARDIAN]}
+            )
+            with schema_context(school.schema_name):
+                name = diary_family(parent.pk)
+        if name:
+            children.append(name)
+    if children:
+        result.logins.append(
+            DemoLogin(parent.username, DEMO_PASSWORD,
+                      f"законный представитель: {', '.join(children)}", public_url("/diary/"))
+        )  # fmt: skip

@@ -14,7 +14,17 @@ urlpatterns = [
     path("readyz", monitoring.readyz, name="readyz"),
     path("ministry/", include("otmetka.ministry.urls")),
     path("admin/", region_admin_site.urls),
-    path("api/v1/", include([*api_common, path("", include("otmetka.region.api.urls"))])),
+    path("diary/", include("tenants.diary.urls_public")),
+    path(
+        "api/v1/",
+        include(
+            [
+                *api_common,
+                path("", include("otmetka.region.api.urls")),
+                path("", include("tenants.diary.api.urls_public")),
+            ]
+        ),
+    ),
     *common("otmetka.urls_public"),
 ]
 

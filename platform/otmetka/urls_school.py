@@ -15,6 +15,7 @@ urlpatterns = [
     path("people/", include("tenants.people.urls")),
     path("timetable/", include("tenants.timetable.urls")),
     path("journal/", include("tenants.journal.urls")),
+    path("diary/", include("tenants.diary.urls")),
     *public_acts,
     path(
         "api/v1/",
@@ -26,6 +27,7 @@ urlpatterns = [
                 path("", include("tenants.timetable.api.urls")),
                 path("", include("tenants.events.api.urls")),
                 path("", include("tenants.journal.api.urls")),
+                path("", include("tenants.diary.api.urls")),
             ]
         ),
     ),

@@ -16,6 +16,10 @@ from tenants.configuration.models import AcademicYear, Subject
 from .choices import FormOfEducation, GroupKind, MovementKind, Position, Relation, StudentStatus
 
 
+def full_name(last_name: str, first_name: str, middle_name: str = "") -> str:
+    return " ".join(p for p in (last_name, first_name, middle_name) if p)
+
+
 def short_name(last_name: str, first_name: str, middle_name: str = "") -> str:
     """ "Иванова А. П." from the parts of a name (for lists read as rows, not instances)."""
     initials = "".join(f"{p[0]}." for p in (first_name, middle_name) if p)
@@ -36,7 +40,7 @@ class Person(models.Model):
 
     @property
     def full_name(self) -> str:
-        return " ".join(p for p in (self.last_name, self.first_name, self.middle_name) if p)
+        return full_name(self.last_name, self.first_name, self.middle_name)
 
     @property
     def short_name(self) -> str:

@@ -48,6 +48,7 @@ class Scope:
     JOURNAL_READ = "journal:read"
     JOURNAL_WRITE = "journal:write"
     DIARY_READ = "diary:read"
+    DIARY_RECEIPTS = "diary:receipts"  # who viewed a child's diary (DIA-05)
     PEOPLE_READ = "people:read"  # every person of the school (director, deputies, admin, clerk)
     PEOPLE_WRITE = "people:write"  # enrol, edit, move, import
     CLASS_READ = "class:read"  # the students one teaches or leads (PPL-03, PPL-04)
@@ -78,14 +79,21 @@ _SETTINGS_ADMIN = _STAFF | {Scope.SETTINGS_WRITE, Scope.TIMETABLE_WRITE} | _PEOP
 
 SCHOOL_ROLE_SCOPES: dict[str, frozenset[str]] = {
     SchoolRole.DIRECTOR: _SETTINGS_ADMIN
-    | {Scope.SCHOOL_ADMIN, Scope.JOURNAL_READ, Scope.PERIODS_REOPEN, Scope.JOURNAL_CORRECT},
+    | {
+        Scope.SCHOOL_ADMIN,
+        Scope.JOURNAL_READ,
+        Scope.PERIODS_REOPEN,
+        Scope.JOURNAL_CORRECT,
+        Scope.DIARY_RECEIPTS,
+    },
     SchoolRole.DEPUTY: _SETTINGS_ADMIN
-    | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN, Scope.JOURNAL_CORRECT},
+    | {Scope.JOURNAL_READ, Scope.PERIODS_REOPEN, Scope.JOURNAL_CORRECT, Scope.DIARY_RECEIPTS},
     SchoolRole.SCHOOL_ADMIN: _SETTINGS_ADMIN | {Scope.SCHOOL_ADMIN},
     SchoolRole.RECORDS_CLERK: _STAFF | _PEOPLE,
     SchoolRole.SUBJECT_TEACHER: _STAFF
     | {Scope.JOURNAL_READ, Scope.JOURNAL_WRITE, Scope.CLASS_READ},
-    SchoolRole.CLASS_TEACHER: _STAFF | {Scope.JOURNAL_READ, Scope.CLASS_READ, Scope.CLASS_WRITE},
+    SchoolRole.CLASS_TEACHER: _STAFF
+    | {Scope.JOURNAL_READ, Scope.CLASS_READ, Scope.CLASS_WRITE, Scope.DIARY_RECEIPTS},
     SchoolRole.STUDENT: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
     SchoolRole.GUARDIAN: frozenset({Scope.SCHOOL_READ, Scope.DIARY_READ}),
 }

@@ -13,16 +13,22 @@ from .selectors import region_get
 def home(request):
     caller = caller_for(request)
     memberships = []
+    has_diary = False
     if caller.is_authenticated:
+        rows = list(
+            SchoolMembership.objects.filter(user_id=caller.user_id, is_active=True)
+            .select_related("school")
+            .order_by("school__short_name")
+        )
+        has_diary = any({"guardian", "student"} & set(m.roles) for m in rows)
         memberships = [
             {
                 "school": m.school,
                 "url": school_url(m.school.slug),
                 "roles": [role_label(r) for r in m.roles],
             }
-            for m in SchoolMembership.objects.filter(user_id=caller.user_id, is_active=True)
-            .select_related("school")
-            .order_by("school__short_name")
+            for m in rows
+            if set(m.roles) - {"guardian", "student"}  # staff work on the school's host
         ]
     return render(
         request,
@@ -34,5 +40,6 @@ def home(request):
             "can_see_schools": caller.has_any({Scope.SCHOOLS_READ}),
             "can_admin_region": caller.has_any({Scope.REGION_ADMIN}),
             "memberships": memberships,
+            "has_diary": has_diary,
         },
     )

@@ -51,6 +51,7 @@ TENANT_APPS = [
     "tenants.timetable",
     "tenants.events",
     "tenants.journal",
+    "tenants.diary",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -52,3 +52,13 @@ def test_demo_timetables_and_a_term_of_the_journal():
             assert audit_verify(AuditRecord).ok
             if school.slug == "school-1":  # quarters: the first ended on 25 October
                 assert PeriodMark.objects.filter(period__number=1).count() > 300
+    # the demo family: a guardian with a child in each of two schools sees both diaries
+    from otmetka.accounts.models import User
+    from tenants.diary.family import family_of
+    from tests.factories import region_client
+
+    parent = User.objects.get(username="parent")
+    assert len({c.school.slug for c in family_of(parent.pk).children}) == 2
+    week = region_client(parent).get("/api/v1/diary/week/", {"date": "2026-11-16"}).json()
+    assert len(week["children"]) == 2
+    assert any(day["lessons"] for child in week["children"] for day in child["days"])

@@ -1,0 +1,22 @@
+"""JSON for read-heavy endpoints (the journal grid, the diary): plain rows rendered with orjson
+(ARCHITECTURE §9). Dates as ISO strings, decimals and times as strings."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import orjson
+from rest_framework.renderers import JSONRenderer
+
+
+def _default(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    return str(value)
+
+
+class FastJSONRenderer(JSONRenderer):
+    def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
+        if data is None:
+            return b""
+        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)

@@ -1,0 +1,264 @@
+"""The diary's week (DIA-01, DIA-02): for each child, Monday to Sunday — lessons with their
+times, substitutions, rooms and topics, homework (with files; individual homework only to its
+students), marks with the work behind them, attendance and notes, control works, events,
+holidays and the region's days off.
+
+A fixed number of queries whatever the number of children, schools and marks: every kind of row
+is read for all the caller's children in one query over their schools' schemas
+(`across.rows_across`). Entries invalidated as a compromised account's (AUD-06) never show.
+Rows come back as plain dicts ready for JSON; nothing here builds a model instance.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date, timedelta
+
+from django.db.models import Q
+
+from otmetka.region.choices import CalendarDayKind
+from otmetka.region.models import CalendarDay
+from tenants.configuration.models import HolidayPeriod
+from tenants.events.choices import ControlForm, EventLevel
+from tenants.events.models import ControlWork, Event
+from tenants.journal.models import Attendance, Mark
+from tenants.people.models import ClassMembership, GroupMembership, short_name
+from tenants.timetable.models import Bell, Homework, HomeworkFile, Lesson
+
+from .across import rows_across
+from .family import Child
+
+WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
+
+
+def week_of(day: date) -> tuple[date, date]:
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def _by_school(children: list[Child]) -> dict[str, list[int]]:
+    ids: dict[str, list[int]] = defaultdict(list)
+    for child in children:
+        ids[child.school.schema].append(child.student_id)
+    return ids
+
+
+def _spans(rows) -> dict[tuple[str, int], list[tuple[int, date, date | None]]]:
+    spans = defaultdict(list)
+    for schema, student, unit, start, end in rows:
+        spans[(schema, student)].append((unit, start, end))
+    return spans
+
+
+def _member(spans, key, unit, day) -> bool:
+    return any(u == unit and s <= day and (e is None or e >= day) for u, s, e in spans.get(key, ()))
+
+
+def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
+    """The week containing `day` for every child given (they are the caller's, see `family`)."""
+    monday, sunday = week_of(day)
+    students = _by_school(children)
+    schemas = list(students)
+    overlapping = Q(start__lte=sunday) & (Q(end__isnull=True) | Q(end__gte=monday))
+    class_spans = _spans(rows_across([
+        (s, ClassMembership.objects.filter(overlapping, student_id__in=ids)
+         .values_list("student_id", "school_class_id", "start", "end"))
+        for s, ids in students.items()
+    ]))  # fmt: skip
+    group_spans = _spans(rows_across([
+        (s, GroupMembership.objects.filter(overlapping, student_id__in=ids)
+         .values_list("student_id", "group_id", "start", "end"))
+        for s, ids in students.items()
+    ]))  # fmt: skip
+    classes, groups = defaultdict(set), defaultdict(set)
+    for (schema, _), spans in class_spans.items():
+        classes[schema] |= {unit for unit, _, _ in spans}
+    for (schema, _), spans in group_spans.items():
+        groups[schema] |= {unit for unit, _, _ in spans}
+
+    def unit_filter(s):
+        return Q(school_class_id__in=classes[s]) | Q(group_id__in=groups[s])
+
+    lessons = rows_across([
+        (s, Lesson.objects.filter(unit_filter(s), date__range=(monday, sunday)).values_list(
+            "pk", "date", "number", "school_class_id", "group_id", "subject__name",
+            "teacher__last_name", "teacher__first_name", "teacher__middle_name",
+            "substitute__last_name", "substitute__first_name", "substitute__middle_name",
+            "substitution_reason", "room__number", "moved_from", "record__topic",
+            "record__invalidated_at",
+        ))
+        for s in schemas
+    ])  # fmt: skip
+    lesson_ids = defaultdict(list)
+    for row in lessons:
+        lesson_ids[row[0]].append(row[1])
+    homework = rows_across([
+        (s, Homework.objects.filter(
+            Q(for_lesson_id__in=lesson_ids[s])
+            | Q(for_lesson__isnull=True, lesson_id__in=lesson_ids[s])
+        ).values_list("pk", "lesson_id", "for_lesson_id", "lesson__date", "text", "method",
+                      "pages", "exercises", "practical"))
+        for s in schemas
+    ])  # fmt: skip
+    homework_ids = defaultdict(list)
+    for row in homework:
+        homework_ids[row[0]].append(row[1])
+    individual = defaultdict(set)
+    for schema, hw, student in rows_across([
+        (s, Homework.students.through.objects.filter(homework_id__in=homework_ids[s])
+         .values_list("homework_id", "student_id"))
+        for s in schemas
+    ]):  # fmt: skip
+        individual[(schema, hw)].add(student)
+    files = defaultdict(list)
+    for schema, hw, pk, name, size in rows_across([
+        (s, HomeworkFile.objects.filter(homework_id__in=homework_ids[s])
+         .values_list("homework_id", "pk", "file_name", "size"))
+        for s in schemas
+    ]):  # fmt: skip
+        url = files_url(schema, pk) if files_url else None
+        files[(schema, hw)].append({"id": pk, "name": name, "size": size, "url": url})
+    marks = rows_across([
+        (s, Mark.objects.filter(student_id__in=ids, task__lesson__date__range=(monday, sunday),
+                                invalidated_at__isnull=True)
+         .values_list("student_id", "task__lesson_id", "task__lesson__date",
+                      "task__lesson__number", "task__lesson__subject__name", "value", "comment",
+                      "task__work_type__name", "task__title"))
+        for s, ids in students.items()
+    ])  # fmt: skip
+    attendance = rows_across([
+        (s, Attendance.objects.filter(student_id__in=ids, lesson__date__range=(monday, sunday),
+                                      invalidated_at__isnull=True)
+         .values_list("student_id", "lesson_id", "code__code", "code__label", "late_minutes",
+                      "note"))
+        for s, ids in students.items()
+    ])  # fmt: skip
+    control = rows_across([
+        (s, ControlWork.objects.filter(unit_filter(s), date__range=(monday, sunday))
+         .values_list("school_class_id", "group_id", "date", "lesson_number", "subject__name",
+                      "form", "title"))
+        for s in schemas
+    ])  # fmt: skip
+    events = rows_across([
+        (s, Event.objects.filter(Q(level=EventLevel.SCHOOL) | Q(school_class_id__in=classes[s]),
+                                 date__lte=sunday)
+         .filter(Q(date__gte=monday) | Q(end_date__gte=monday))
+         .values_list("level", "school_class_id", "date", "end_date", "start_time", "title",
+                      "place"))
+        for s in schemas
+    ])  # fmt: skip
+    holidays = rows_across([
+        (s, HolidayPeriod.objects.filter(year__is_current=True, start__lte=sunday,
+                                         end__gte=monday)
+         .values_list("name", "start", "end", "grade_from", "grade_to"))
+        for s in schemas
+    ])  # fmt: skip
+    bells = {
+        (schema, number): f"{start:%H:%M}–{end:%H:%M}"
+        for schema, number, start, end in rows_across([
+            (s, Bell.objects.filter(schedule__is_default=True)
+             .values_list("number", "start", "end"))
+            for s in schemas
+        ])
+    }  # fmt: skip
+    days_off = {
+        d: kind for d, kind in CalendarDay.objects.filter(date__range=(monday, sunday))
+        .values_list("date", "kind")
+    } if children else {}  # fmt: skip
+
+    # --- assembling each child's week from the rows (no queries below) -----------------------
+    marks_of, marks_on = defaultdict(list), defaultdict(list)
+    for schema, student, lesson, day_, number, subject, value, comment, work, title in marks:
+        mark = {"value": value, "work_type": work, "title": title, "comment": comment}
+        marks_of[(schema, student, lesson)].append(mark)
+        marks_on[(schema, student, day_)].append((lesson, {"subject": subject, "number": number,
+                                                           **mark}))  # fmt: skip
+    attendance_of = {
+        (schema, student, lesson): {"code": code or "", "label": label or "",
+                                    "late_minutes": minutes, "note": note}
+        for schema, student, lesson, code, label, minutes, note in attendance
+    }  # fmt: skip
+    homework_due = defaultdict(list)
+    for (schema, pk, given_at_lesson, due_lesson, given_on, text, method, pages, exercises,
+         practical) in homework:  # fmt: skip
+        homework_due[(schema, due_lesson or given_at_lesson)].append(
+            (pk, {"text": text, "method": method, "pages": pages, "exercises": exercises,
+                  "practical": practical, "given_on": given_on,
+                  "files": files.get((schema, pk), [])})
+        )  # fmt: skip
+    result = []
+    for child in children:
+        schema, sid = child.school.schema, child.student_id
+        key = (schema, sid)
+        days = []
+        for offset in range(7):
+            day_ = monday + timedelta(days=offset)
+            holiday = next(
+                (name for s, name, start, end, g_from, g_to in holidays
+                 if s == schema and start <= day_ <= end
+                 and (child.grade is None or g_from <= child.grade <= g_to)),
+                "",
+            )  # fmt: skip
+            day_lessons = []
+            for row in lessons:
+                (s, pk, l_date, number, cls, grp, subject, t_last, t_first, t_middle,
+                 sub_last, sub_first, sub_middle, reason, room, moved_from, topic,
+                 topic_invalid) = row  # fmt: skip
+                if s != schema or l_date != day_:
+                    continue
+                if not (
+                    (cls is not None and _member(class_spans, key, cls, day_))
+                    or (grp is not None and _member(group_spans, key, grp, day_))
+                ):
+                    continue
+                given = [
+                    {**hw, "individual": bool(individual.get((schema, hw_pk)))}
+                    for hw_pk, hw in homework_due.get((schema, pk), [])
+                    if not individual.get((schema, hw_pk)) or sid in individual[(schema, hw_pk)]
+                ]
+                control_work = next(
+                    (ControlForm(form).label + (f": {title}" if title else "")
+                     for s2, c_cls, c_grp, c_date, c_number, c_subject, form, title in control
+                     if s2 == schema and c_date == day_ and c_subject == subject
+                     and (c_number in (None, number)) and (c_cls, c_grp) == (cls, grp)),
+                    None,
+                )  # fmt: skip
+                day_lessons.append({
+                    "id": pk, "number": number, "time": bells.get((schema, number), ""),
+                    "subject": subject, "teacher": short_name(t_last, t_first, t_middle),
+                    "substitute": short_name(sub_last, sub_first, sub_middle) if sub_last else None,
+                    "substitution_reason": reason if sub_last else "",
+                    "room": room or "", "moved_from": moved_from,
+                    "topic": topic if topic and topic_invalid is None else "",
+                    "homework": given, "control_work": control_work,
+                    "marks": marks_of.get((schema, sid, pk), []),
+                    "attendance": attendance_of.get((schema, sid, pk)),
+                })  # fmt: skip
+            day_lessons.sort(key=lambda x: (x["number"], x["subject"]))
+            shown = {lesson["id"] for lesson in day_lessons}
+            # marks at a lesson of another unit (e.g. the class left that day)
+            other_marks = [m for lesson, m in marks_on.get((schema, sid, day_), [])
+                           if lesson not in shown]  # fmt: skip
+            day_events = [
+                {"title": title, "place": place, "time": f"{t:%H:%M}" if t else "",
+                 "level": level}
+                for s, level, cls, start, end, t, title, place in events
+                if s == schema and start <= day_ <= (end or start)
+                and (level == EventLevel.SCHOOL
+                     or (cls is not None and _member(class_spans, key, cls, day_)))
+            ]  # fmt: skip
+            calendar = days_off.get(day_)
+            off = calendar in (CalendarDayKind.HOLIDAY, CalendarDayKind.DAY_OFF) or (
+                offset >= 5 and calendar != CalendarDayKind.WORKING and not day_lessons
+            )
+            days.append({
+                "date": day_, "weekday": WEEKDAYS[offset], "holiday": holiday,
+                "day_off": off,
+                "lessons": day_lessons, "other_marks": other_marks, "events": day_events,
+            })  # fmt: skip
+        result.append({
+            "key": child.key, "name": child.name, "short_name": child.short_name,
+            "role": child.role, "school": child.school.name, "class": child.class_name,
+            "days": days,
+        })  # fmt: skip
+    return {"week": {"start": monday, "end": sunday}, "children": result}

@@ -1,0 +1,156 @@
+"""The diary's week across schools: what a guardian sees, and nothing more."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from otmetka.accounts.roles import SchoolRole
+from tenants.journal.models import LessonRecord, Mark
+from tenants.people import consents
+from tenants.people.models import Consent, GuardianLink
+from tenants.timetable.homework import HomeworkInput, homework_save
+from tests.factories import UserFactory, region_client, region_user, school_client, school_user
+from tests.tenants.diary.diary_kit import MONDAY, family, journal_week, student_account, term
+from tests.tenants.people import kit
+
+pytestmark = pytest.mark.django_db
+
+
+def _week(client, **params):
+    response = client.get("/api/v1/diary/week/", {"date": MONDAY.isoformat(), **params})
+    assert response.status_code == 200, response.content
+    return response.json()
+
+
+def test_a_guardian_sees_both_children_in_two_schools(school_a, school_b):
+    a, b = term(school_a), term(school_b, names=("Гусев",))
+    journal_week(a)
+    journal_week(b)
+    user = family(school_a, [a.students[0]])
+    family(school_b, [b.students[0]], user=user)
+    week = _week(region_client(user))
+    names = {c["name"] for c in week["children"]}
+    assert names == {"Алексеев Иван Сергеевич", "Гусев Иван Сергеевич"}
+    child = next(c for c in week["children"] if c["name"].startswith("Алексеев"))
+    monday = child["days"][0]
+    assert monday["date"] == MONDAY.isoformat() and monday["weekday"] == "Понедельник"
+    lesson = monday["lessons"][0]
+    assert lesson["subject"] == "Математика" and lesson["topic"] == "Дроби"
+    assert [m["value"] for m in lesson["marks"]] == ["5"]
+    assert lesson["marks"][0]["work_type"]
+    wednesday = child["days"][2]["lessons"][0]
+    assert wednesday["homework"][0]["text"] == "№ 101, 102"
+    assert wednesday["attendance"] is None  # the absent one is a classmate
+    body = str(week)
+    for other in a.students[1:]:
+        assert other.last_name not in body
+
+
+def test_only_children_with_a_link_and_a_consent_to_the_electronic_diary(school_a):
+    a = term(school_a)
+    first, second, third = a.students
+    user = family(school_a, [first])
+    family(school_a, [second], user=user, consent=False)  # no application registered
+    family(school_a, [third], user=user, channels=("email",))  # consented to e-mail only
+    keys = [c["key"] for c in region_client(user).get("/api/v1/diary/children/").json()["children"]]
+    assert keys == [f"{school_a.slug}.{first.pk}"]
+    with schema_context(school_a.schema_name):
+        consent = Consent.objects.get(student=first)
+        consents.consent_withdraw(ctx=kit.CTX, consent=consent, reason="Заявление об отзыве")
+    children = region_client(user).get("/api/v1/diary/children/").json()["children"]
+    assert children == []  # withdrawn: the diary closes at once
+    week = _week(region_client(user))
+    assert week["children"] == []
+
+
+def test_an_ended_link_closes_the_diary(school_a):
+    a = term(school_a)
+    user = family(school_a, [a.students[0]])
+    with schema_context(school_a.schema_name):
+        GuardianLink.objects.filter(student=a.students[0]).update(ended_at=MONDAY)
+    assert _week(region_client(user))["children"] == []
+
+
+def test_a_student_sees_only_themselves(school_a):
+    a = term(school_a)
+    journal_week(a)
+    user = student_account(school_a, a.students[2])
+    week = _week(region_client(user))
+    assert [c["role"] for c in week["children"]] == ["student"]
+    child = week["children"][0]
+    assert child["name"].startswith("Васильев")
+    wednesday = child["days"][2]["lessons"][0]
+    assert wednesday["attendance"]["code"] == "Б"
+    assert "Алексеев" not in str(week) and "Борисов" not in str(week)
+
+
+def test_staff_and_strangers_are_refused_and_other_children_are_not_found(school_a, school_b):
+    a = term(school_a)
+    user = family(school_a, [a.students[0]])
+    for path in ("children/", "week/", "card/", "summary/", "subject/"):
+        url = f"/api/v1/diary/{path}"
+        assert region_client().get(url).status_code in (401, 403)  # anonymous
+        teacher = school_user(school_a, SchoolRole.SUBJECT_TEACHER)
+        assert region_client(teacher).get(url).status_code == 403  # staff read the journal
+        assert region_client(region_user()).get(url).status_code == 403  # the ministry too
+        assert school_client(school_a).get(url).status_code == 404  # only on the region's host
+    other = f"{school_a.slug}.{a.students[1].pk}"  # a classmate: as if it did not exist
+    for path in ("week/", "card/", "summary/"):
+        response = region_client(user).get(f"/api/v1/diary/{path}", {"child": other})
+        assert response.status_code == 404
+    wrong_school = f"{school_b.slug}.{a.students[0].pk}"  # the same id in another school
+    assert (
+        region_client(user).get("/api/v1/diary/card/", {"child": wrong_school}).status_code == 404
+    )
+    bad = region_client(user).get("/api/v1/diary/week/", {"date": "31.02.2026"})
+    assert bad.status_code == 400 and "date" in bad.json()["fields"]
+
+
+def test_invalidated_entries_never_show(school_a):
+    a = term(school_a)
+    journal_week(a)
+    user = family(school_a, [a.students[0]])
+    with schema_context(school_a.schema_name):
+        Mark.objects.filter(student=a.students[0]).update(invalidated_at=timezone.now())
+        LessonRecord.objects.update(invalidated_at=timezone.now())
+    lesson = _week(region_client(user))["children"][0]["days"][0]["lessons"][0]
+    assert lesson["marks"] == [] and lesson["topic"] == ""
+
+
+def test_individual_homework_only_for_its_students(school_a):
+    a = term(school_a)
+    with schema_context(school_a.schema_name):
+        homework_save(
+            ctx=kit.CTX, lesson=a.lessons[0], author=a.teacher,
+            data=HomeworkInput(text="Дополнительно: № 7", for_lesson=a.lessons[1],
+                               students=[a.students[1]]),
+        )  # fmt: skip
+    mine = family(school_a, [a.students[0]])
+    theirs = family(school_a, [a.students[1]], user=UserFactory())
+    wednesday = _week(region_client(mine))["children"][0]["days"][2]["lessons"][0]
+    assert wednesday["homework"] == []
+    wednesday = _week(region_client(theirs))["children"][0]["days"][2]["lessons"][0]
+    assert [h["text"] for h in wednesday["homework"]] == ["Дополнительно: № 7"]
+    assert wednesday["homework"][0]["individual"] is True
+
+
+def test_the_week_runs_a_constant_number_of_queries(school_a, school_b):
+    a = term(school_a, names=("Алексеев", "Борисов", "Васильев", "Григорьев"))
+    b = term(school_b, names=("Гусев", "Дятлов"))
+    journal_week(a)
+    one = family(school_a, [a.students[0]])
+    client = region_client(one)
+    _week(client)
+    with CaptureQueriesContext(connection) as small:
+        _week(client)
+    journal_week(b)
+    many = family(school_a, a.students[1:], user=UserFactory())
+    family(school_b, b.students, user=many)
+    client = region_client(many)
+    _week(client)
+    with CaptureQueriesContext(connection) as large:
+        week = _week(client)
+    assert len(week["children"]) == 5
+    assert len(large.captured_queries) == len(small.captured_queries) <= 20

@@ -2,7 +2,7 @@
 a local folder when no endpoint is configured.
 
 Keys are plain strings such as ``schools/<schema>/acts/<uuid>.pdf``; callers put every school's
-objects under its own prefix.
+objects under its own prefix. `sniff_type` tells what an upload is before it is stored.
 """
 
 from __future__ import annotations
@@ -12,6 +12,19 @@ import os
 import tempfile
 from pathlib import Path
 from typing import Protocol
+
+from .filetypes import FILE_TYPES, file_extension, sniff_type
+
+__all__ = [
+    "FILE_TYPES",
+    "FolderStorage",
+    "ObjectStorage",
+    "S3Storage",
+    "StorageError",
+    "file_extension",
+    "get_storage",
+    "sniff_type",
+]
 
 
 class StorageError(RuntimeError):

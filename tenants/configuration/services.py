@@ -870,19 +870,7 @@ def grading_assignment_delete(*, ctx: AuditContext, assignment: GradingAssignmen
 # --- local acts (CFG-11) -------------------------------------------------------------------------
 
 ACT_MAX_BYTES = 20 * 1024 * 1024
-ACT_FORMATS = {  # magic bytes → (extension, content type)
-    b"%PDF-": (".pdf", "application/pdf"),
-    b"PK\x03\x04": (".docx", "application/vnd.openxmlformats-officedocument.wordprocessingml"),
-}
-
-
-def _act_format(file_name: str, data: bytes) -> tuple[str, str] | None:
-    for magic, (extension, content_type) in ACT_FORMATS.items():
-        if data.startswith(magic):
-            if magic == b"PK\x03\x04" and file_name.lower().endswith(".odt"):
-                return ".odt", "application/vnd.oasis.opendocument.text"
-            return extension, content_type
-    return None
+ACT_EXTENSIONS = (".pdf", ".docx", ".odt")
 
 
 @transaction.atomic
@@ -900,22 +888,22 @@ def local_act_upload(
     write leaves no object behind."""
     from django.db import connection
 
-    from services.storage import get_storage
+    from services.storage import file_extension, get_storage, sniff_type
 
     order.check()
     errors: dict[str, str] = {}
     if not title.strip():
         errors["title"] = "Укажите название акта."
-    found = _act_format(file_name, data)
+    content_type = sniff_type(file_name, data, ACT_EXTENSIONS)
     if not data:
         errors["file"] = "Файл пуст."
     elif len(data) > ACT_MAX_BYTES:
         errors["file"] = "Файл больше 20 МБ."
-    elif found is None:
+    elif content_type is None:
         errors["file"] = "Загрузите документ PDF, DOCX или ODT."
-    if errors:
+    if errors or content_type is None:
         raise ValidationError(errors)
-    extension, content_type = found
+    extension = file_extension(file_name)
     key = f"schools/{connection.schema_name}/acts/{uuid.uuid4().hex}{extension}"
     storage = get_storage()
     storage.put(key, data, content_type)

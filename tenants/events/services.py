@@ -5,6 +5,9 @@ validated and audited in one transaction.
   for a group of that class, or a group sharing a student with it — is refused, naming the first.
 - ОГЭ and ГВЭ-9 are for grade 9, ЕГЭ and ГВЭ-11 for grade 11, by the student's current class;
   ЕГЭ mathematics is taken at the basic or the profile level, other exams have no level.
+- A class teacher writes the events of the class they lead, the administration every event; the
+  class teacher of a student's class (or `people:write`) writes their exam choices. The services
+  check this themselves, given the caller.
 - The monthly reminder (TTB-11) is recorded once per month per class (and once for the school)
   and its e-mails leave after the record commits.
 """
@@ -21,11 +24,14 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
+from rest_framework.exceptions import PermissionDenied
 
+from otmetka.accounts.caller import Caller
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import AcademicYear, Subject
 from tenants.people.models import Group, GroupMembership, SchoolClass, Staff, Student
+from tenants.people.selectors import staff_of
 
 from . import selectors
 from .choices import (
@@ -228,18 +234,31 @@ def _event_dict(event: Event) -> dict:
     }
 
 
+def _require_event_writer(caller: Caller, level: str, school_class: SchoolClass | None) -> None:
+    if not selectors.event_writable(caller, level=level, school_class=school_class):
+        raise PermissionDenied(
+            "Мероприятия класса вносит его классный руководитель, мероприятия школы — "
+            "администрация."
+        )
+
+
 @transaction.atomic
 def event_save(
     *,
     ctx: AuditContext,
+    caller: Caller,
     data: EventInput,
     event: Event | None = None,
-    author: Staff | None = None,
 ) -> Event:
-    """Add or change a class or school event."""
+    """Add or change a class or school event: the caller must be able to write both the event as
+    it was and as it becomes (a class teacher cannot move an event to another class)."""
+    if event is not None:
+        _require_event_writer(caller, event.level, event.school_class)
+    _require_event_writer(caller, data.level, data.school_class)
     _raise(_event_errors(data))
     old = None if event is None else _event_dict(event)
     if event is None:
+        author = staff_of(caller)
         event = Event(created_by=author.pk if author else None)
     event.level, event.school_class = data.level, data.school_class
     event.date, event.end_date, event.start_time = data.date, data.end_date, data.start_time
@@ -251,7 +270,8 @@ def event_save(
 
 
 @transaction.atomic
-def event_delete(*, ctx: AuditContext, event: Event) -> None:
+def event_delete(*, ctx: AuditContext, caller: Caller, event: Event) -> None:
+    _require_event_writer(caller, event.level, event.school_class)
     school_audit_append(ctx=ctx, action="event.delete", obj=event, old=_event_dict(event))
     event.delete()
 
@@ -477,15 +497,25 @@ def _exam_choice_dict(choice: ExamChoice) -> dict:
     }
 
 
+def _require_exam_choice_writer(caller: Caller, student: Student) -> None:
+    if not selectors.exam_choice_writable(caller, student):
+        raise PermissionDenied("Выбор экзаменов вносит классный руководитель обучающегося.")
+
+
 @transaction.atomic
 def exam_choice_save(
     *,
     ctx: AuditContext,
+    caller: Caller,
     data: ExamChoiceInput,
     choice: ExamChoice | None = None,
     today: dt.date | None = None,
 ) -> ExamChoice:
-    """Record or change a student's exam choice."""
+    """Record or change a student's exam choice: `people:write`, or the class teacher of the
+    student's class (of the student before and after a change)."""
+    if choice is not None and choice.student_id != data.student.pk:
+        _require_exam_choice_writer(caller, choice.student)
+    _require_exam_choice_writer(caller, data.student)
     today = today or timezone.localdate()
     _raise(_exam_choice_errors(data, today, exclude=choice.pk if choice else None))
     old = None if choice is None else _exam_choice_dict(choice)
@@ -501,8 +531,9 @@ def exam_choice_save(
 
 
 @transaction.atomic
-def exam_choice_delete(*, ctx: AuditContext, choice: ExamChoice) -> None:
+def exam_choice_delete(*, ctx: AuditContext, caller: Caller, choice: ExamChoice) -> None:
     """Remove a draft; a submitted application is withdrawn instead, so its history stays."""
+    _require_exam_choice_writer(caller, choice.student)
     if choice.status != ExamChoiceStatus.DRAFT:
         raise ValidationError(
             {"status": ["Поданное заявление не удаляют: отметьте его как отозванное."]}

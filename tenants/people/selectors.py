@@ -36,7 +36,8 @@ def staff_of(caller: Caller) -> Staff | None:
     return Staff.objects.filter(user_id=caller.user_id, deactivated_at__isnull=True).first()
 
 
-def _current(queryset: QuerySet, on: date, prefix: str = "") -> QuerySet:
+def current(queryset: QuerySet, on: date, prefix: str = "") -> QuerySet:
+    """Rows of a dated link (teaching, membership) in force on `on`: started, not yet ended."""
     return queryset.filter(
         Q(**{f"{prefix}start__lte": on}),
         Q(**{f"{prefix}end__isnull": True}) | Q(**{f"{prefix}end__gte": on}),
@@ -55,7 +56,7 @@ def teaches(
     check behind writing plans, homework, marks and period marks. One query."""
     if staff is None:
         return False
-    return _current(
+    return current(
         Teaching.objects.filter(
             staff=staff, subject_id=subject_id, school_class_id=school_class_id, group_id=group_id
         ),
@@ -80,25 +81,33 @@ def led_class_ids(staff: Staff | None, on: date) -> set[int]:
     )
 
 
+def led_student_ids(staff: Staff | None, on: date) -> QuerySet:
+    """Ids of the current students of the classes `staff` leads on a day."""
+    if staff is None:
+        return Student.objects.none().values("pk")
+    led = current(ClassMembership.objects, on).filter(school_class_id__in=led_class_ids(staff, on))
+    return Student.objects.filter(pk__in=led.values("student_id")).values("pk")
+
+
 def taught_student_ids(staff: Staff | None, on: date) -> QuerySet:
     """Ids of the students a teacher teaches on a day: members of taught classes and groups."""
     if staff is None:
         return Student.objects.none().values("pk")
-    teaching = _current(Teaching.objects.filter(staff=staff), on)
-    in_classes = _current(ClassMembership.objects, on).filter(
+    teaching = current(Teaching.objects.filter(staff=staff), on)
+    in_classes = current(ClassMembership.objects, on).filter(
         school_class_id__in=teaching.filter(school_class__isnull=False).values("school_class_id")
     )
-    in_groups = _current(GroupMembership.objects, on).filter(
+    in_groups = current(GroupMembership.objects, on).filter(
         group_id__in=teaching.filter(group__isnull=False).values("group_id")
     )
     # a substitute has the rights of the lessons they take that day (PPL-03, TTB-05)
     from tenants.timetable.models import Lesson
 
     substituted = Lesson.objects.filter(substitute=staff, date=on)
-    in_classes = in_classes | _current(ClassMembership.objects, on).filter(
+    in_classes = in_classes | current(ClassMembership.objects, on).filter(
         school_class_id__in=substituted.filter(school_class__isnull=False).values("school_class_id")
     )
-    in_groups = in_groups | _current(GroupMembership.objects, on).filter(
+    in_groups = in_groups | current(GroupMembership.objects, on).filter(
         group_id__in=substituted.filter(group__isnull=False).values("group_id")
     )
     return Student.objects.filter(
@@ -113,7 +122,7 @@ def students_visible(caller: Caller, on: date | None = None) -> QuerySet[Student
     if not caller.has_any({Scope.CLASS_READ}):
         return Student.objects.none()
     staff = staff_of(caller)
-    led = _current(ClassMembership.objects, on).filter(school_class_id__in=led_class_ids(staff, on))
+    led = current(ClassMembership.objects, on).filter(school_class_id__in=led_class_ids(staff, on))
     return Student.objects.filter(
         Q(pk__in=led.values("student_id")) | Q(pk__in=taught_student_ids(staff, on))
     )
@@ -127,7 +136,7 @@ def students_editable(caller: Caller, on: date | None = None) -> QuerySet[Studen
         return Student.objects.all()
     if not caller.has_any({Scope.CLASS_WRITE}):
         return Student.objects.none()
-    led = _current(ClassMembership.objects, on).filter(
+    led = current(ClassMembership.objects, on).filter(
         school_class_id__in=led_class_ids(staff_of(caller), on)
     )
     return Student.objects.filter(pk__in=led.values("student_id"))
@@ -149,11 +158,11 @@ def guardians_visible(caller: Caller, on: date | None = None) -> QuerySet[Guardi
 def student_list(caller: Caller, on: date | None = None) -> QuerySet[Student]:
     """The visible students with their current class and guardians: 3 queries for any length."""
     on = on or timezone.localdate()
-    current = _current(ClassMembership.objects.select_related("school_class"), on)
+    in_force = current(ClassMembership.objects.select_related("school_class"), on)
     return (
         students_visible(caller, on)
         .prefetch_related(
-            Prefetch("class_memberships", queryset=current, to_attr="current_classes"),
+            Prefetch("class_memberships", queryset=in_force, to_attr="current_classes"),
             Prefetch(
                 "guardian_links",
                 queryset=GuardianLink.objects.filter(ended_at__isnull=True).select_related(
@@ -168,7 +177,7 @@ def student_list(caller: Caller, on: date | None = None) -> QuerySet[Student]:
 
 def class_composition(school_class: SchoolClass, on: date) -> QuerySet[ClassMembership]:
     return (
-        _current(ClassMembership.objects.filter(school_class=school_class), on)
+        current(ClassMembership.objects.filter(school_class=school_class), on)
         .select_related("student")
         .order_by("student__last_name", "student__first_name")
     )

@@ -1,4 +1,5 @@
-"""Who may write lesson plans, homework and recommendations (PPL-03, AUD-07).
+"""Who may write lesson plans, homework and recommendations (PPL-03, AUD-07), checked by the
+services that write them (views and pages only work out the caller and pass it on).
 
 Timetables and plans are not personal data: every staff member reads them. A plan is written by a
 teacher who teaches that subject to that class or group, or by the administration. Homework is
@@ -19,20 +20,31 @@ from rest_framework.exceptions import PermissionDenied
 from otmetka.accounts.caller import Caller
 from otmetka.accounts.roles import Scope
 from tenants.people.models import Staff, Student, Teaching
-from tenants.people.selectors import staff_of, students_visible, taught_student_ids, teaches
+from tenants.people.selectors import (
+    current,
+    led_class_ids,
+    led_student_ids,
+    staff_of,
+    taught_student_ids,
+    teaches,
+)
 
 from .models import Lesson, LessonPlan
 
 
-def require_plan_writer(caller: Caller, plan: LessonPlan) -> Staff | None:
-    """The staff record of a caller who may change `plan` (403 otherwise)."""
-    staff = staff_of(caller)
+def plan_writer(caller: Caller, plan: LessonPlan) -> bool:
+    """Whether `caller` may change `plan` (or create one for its unit and subject)."""
     if caller.has_any({Scope.TIMETABLE_WRITE}):
-        return staff
+        return True
+    if not caller.has_any({Scope.JOURNAL_WRITE}):
+        return False
     unit = {"school_class_id": plan.school_class_id, "group_id": plan.group_id}
-    if caller.has_any({Scope.JOURNAL_WRITE}) and teaches(staff, subject_id=plan.subject_id, **unit):
-        return staff
-    raise PermissionDenied("Планирование ведёт учитель, который ведёт этот предмет в классе.")
+    return teaches(staff_of(caller), subject_id=plan.subject_id, **unit)
+
+
+def require_plan_writer(caller: Caller, plan: LessonPlan) -> None:
+    if not plan_writer(caller, plan):
+        raise PermissionDenied("Планирование ведёт учитель, который ведёт этот предмет в классе.")
 
 
 def writable_lesson_ids(staff: Staff | None, lessons: Sequence[Lesson], on: date) -> set[int]:
@@ -42,9 +54,7 @@ def writable_lesson_ids(staff: Staff | None, lessons: Sequence[Lesson], on: date
         return set()
     teaching = {
         (t.school_class_id, t.group_id, t.subject_id)
-        for t in Teaching.objects.filter(staff=staff, start__lte=on).filter(
-            Q(end__isnull=True) | Q(end__gte=on)
-        )
+        for t in current(Teaching.objects.filter(staff=staff), on)
     }
     return {
         lesson.pk
@@ -54,28 +64,23 @@ def writable_lesson_ids(staff: Staff | None, lessons: Sequence[Lesson], on: date
     }
 
 
-def require_lesson_teacher(caller: Caller, lesson: Lesson) -> Staff:
+def require_lesson_writer(staff: Staff | None, lesson: Lesson) -> None:
     """The lesson's teacher, its substitute or a co-teacher of the subject (403 otherwise)."""
-    staff = staff_of(caller)
-    if caller.has_any({Scope.JOURNAL_WRITE}) and lesson.pk in writable_lesson_ids(
-        staff, [lesson], timezone.localdate()
-    ):
-        return staff
-    raise PermissionDenied("Домашнее задание задаёт учитель этого урока или замещающий его.")
+    if lesson.pk not in writable_lesson_ids(staff, [lesson], timezone.localdate()):
+        raise PermissionDenied("Домашнее задание задаёт учитель этого урока или замещающий его.")
 
 
 def lessons_readable(caller: Caller):
     """Lessons whose homework the caller reads: all with journal:read and people:read; a teacher
-    those they teach or substitute and those of the classes they lead."""
-    from tenants.people.selectors import led_class_ids
-
+    those they teach or substitute, those of the classes and groups they teach now and those of
+    the classes they lead."""
     if caller.has_any({Scope.PEOPLE_READ}) and caller.has_any({Scope.JOURNAL_READ}):
         return Lesson.objects.all()
     staff = staff_of(caller)
     if staff is None:
         return Lesson.objects.none()
     today = timezone.localdate()
-    taught = Teaching.objects.filter(staff=staff)
+    taught = current(Teaching.objects.filter(staff=staff), today)
     return Lesson.objects.filter(
         Q(teacher=staff)
         | Q(substitute=staff)
@@ -85,12 +90,18 @@ def lessons_readable(caller: Caller):
     )
 
 
-def require_student_adviser(caller: Caller, student: Student) -> Staff:
-    """A teacher who teaches the student or leads their class (403 otherwise)."""
-    staff = staff_of(caller)
-    if staff is not None and caller.has_any({Scope.CLASS_READ}):
-        today = timezone.localdate()
-        teaches = taught_student_ids(staff, today).filter(pk=student.pk).exists()
-        if teaches or students_visible(caller, today).filter(pk=student.pk).exists():
-            return staff
-    raise PermissionDenied("Рекомендации пишут учителя обучающегося и классный руководитель.")
+def student_adviser(staff: Staff | None, student: Student, on: date) -> bool:
+    """Whether `staff` teaches the student or leads their class on `on` (two queries). Seeing
+    every student (people:read) is not advising them."""
+    if staff is None:
+        return False
+    return (
+        Student.objects.filter(pk=student.pk)
+        .filter(Q(pk__in=taught_student_ids(staff, on)) | Q(pk__in=led_student_ids(staff, on)))
+        .exists()
+    )
+
+
+def require_student_adviser(staff: Staff | None, student: Student) -> None:
+    if not student_adviser(staff, student, timezone.localdate()):
+        raise PermissionDenied("Рекомендации пишут учителя обучающегося и классный руководитель.")

@@ -15,6 +15,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from otmetka.accounts.caller import Caller
+from otmetka.accounts.roles import Scope
 from otmetka.audit.context import AuditContext
 from tenants.configuration.models import AcademicYear, Room, Subject
 from tenants.people import services as people
@@ -287,16 +289,18 @@ def demo_timetable() -> bool:
         ],
     )  # fmt: skip
     lessons_make(ctx=ctx, year=year)
-    # lesson plans for maths, Russian and algebra in every class that has them
+    # lesson plans for maths, Russian and algebra in every class that has them, written as the
+    # administration (which may name each plan's teacher as its author)
+    caller = Caller(user_id=None, scopes=frozenset({Scope.TIMETABLE_WRITE}))
     for (class_pk, subject_pk), teacher in teacher_of.items():
         code = codes[subject_pk]
         if code not in TOPICS:
             continue
+        subject = subject_by_pk[subject_pk]
         plan = plans.plan_create(
-            ctx=ctx, year=year, school_class=by_pk[class_pk], subject=subject_by_pk[subject_pk],
-            author=teacher, programme=f"Рабочая программа «{subject_by_pk[subject_pk].name}»",
+            ctx=ctx, caller=caller, year=year, school_class=by_pk[class_pk], subject=subject,
+            author=teacher, programme=f"Рабочая программа «{subject.name}»",
         )  # fmt: skip
-        plans.plan_topics_save(
-            ctx=ctx, plan=plan, topics=_plan_topics(code, hours[class_pk][subject_pk] * 33)
-        )
+        topics = _plan_topics(code, hours[class_pk][subject_pk] * 33)
+        plans.plan_topics_save(ctx=ctx, caller=caller, plan=plan, topics=topics)
     return True

@@ -2,9 +2,12 @@
 
 Homework is given at a lesson, for the whole class or group or for some of its students, and may
 be posted in advance. It must be entered by `homework_due_minutes_after_last_lesson` after the
-end of the class's last lesson that day (never later than 23:59 of that day), in the school's
+end of the class's last lesson that day (never later than the end of that day), in the school's
 time: a later entry is saved and flagged, never refused. Files go to object storage under the
-school's prefix.
+school's prefix, when their content is of the type their name says.
+
+Homework and its files are written by the lesson's teacher, its substitute or a co-teacher of the
+subject; recommendations by those who teach the student or lead their class (`access`).
 """
 
 from __future__ import annotations
@@ -20,15 +23,16 @@ from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.context import AuditContext
+from services.storage import file_extension, sniff_type
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import Subject
 from tenants.configuration.selectors import regulation_in_force
 from tenants.people.models import ClassMembership, GroupMembership, Staff, Student
-from tenants.school.clock import school_datetime, school_zone
+from tenants.school.clock import day_end, school_datetime, school_zone
 
+from .access import require_lesson_writer, require_student_adviser
 from .models import (
     Bell,
     BellSchedule,
@@ -42,20 +46,10 @@ from .models import (
 logger = logging.getLogger(__name__)
 FILE_MAX_BYTES = 10 * 1024 * 1024
 FILES_MAX = 5
-DAY_END = time(23, 59)
 # what families can open: documents, pictures, audio
-FILE_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".odt": "application/vnd.oasis.opendocument.text",
-    ".pptx": "application/vnd.openxmlformats-officedocument.presentationml.presentation",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".txt": "text/plain",
-    ".jpg": "image/jpeg",
-    ".jpeg": "image/jpeg",
-    ".png": "image/png",
-    ".mp3": "audio/mpeg",
-}
+FILE_EXTENSIONS = (
+    ".pdf", ".docx", ".odt", ".pptx", ".xlsx", ".txt", ".jpg", ".jpeg", ".png", ".mp3",
+)  # fmt: skip
 
 
 def _class_ids(lesson: Lesson) -> list[int]:
@@ -85,7 +79,7 @@ def homework_due(lesson: Lesson) -> datetime:
     """The entry deadline of homework given at `lesson` (X-02), as an aware UTC datetime."""
     minutes = int(regulation_in_force(lesson.date)["homework_due_minutes_after_last_lesson"])
     zone = school_zone()
-    cap = school_datetime(lesson.date, DAY_END, zone)
+    cap = day_end(lesson.date, zone)
     end = last_lesson_end(lesson)
     if end is None:
         return cap.astimezone(UTC)
@@ -139,12 +133,6 @@ class HomeworkInput:
     files: Sequence[FileInput] = field(default_factory=list)
 
 
-def _file_type(name: str) -> tuple[str, str] | None:
-    dot = name.rfind(".")
-    extension = name[dot:].lower() if dot >= 0 else ""
-    return (extension, FILE_TYPES[extension]) if extension in FILE_TYPES else None
-
-
 def _errors(lesson: Lesson, data: HomeworkInput, existing_files: int) -> dict[str, list[str]]:
     errors: dict[str, list[str]] = {}
     if not data.text.strip():
@@ -180,9 +168,13 @@ def _errors(lesson: Lesson, data: HomeworkInput, existing_files: int) -> dict[st
             errors[f"files[{i}]"] = ["Файл пуст."]
         elif len(upload.data) > FILE_MAX_BYTES:
             errors[f"files[{i}]"] = ["Файл больше 10 МБ."]
-        elif _file_type(upload.name) is None:
+        elif file_extension(upload.name) not in FILE_EXTENSIONS:
             errors[f"files[{i}]"] = [
                 "Прикрепите PDF, DOCX, ODT, PPTX, XLSX, TXT, JPG, PNG или MP3."
+            ]
+        elif sniff_type(upload.name, upload.data, FILE_EXTENSIONS) is None:
+            errors[f"files[{i}]"] = [
+                f"Содержимое файла «{upload.name}» — не {file_extension(upload.name)[1:].upper()}."
             ]
     return errors
 
@@ -192,7 +184,11 @@ def _store_files(homework: Homework, files: Sequence[FileInput], stored: list[st
 
     storage = get_storage()
     for upload in files:
-        extension, content_type = _file_type(upload.name)
+        extension = file_extension(upload.name)
+        # never the fallback: `_errors` refused files whose content is not what their name says
+        content_type = (
+            sniff_type(upload.name, upload.data, FILE_EXTENSIONS) or "application/octet-stream"
+        )
         key = f"schools/{connection.schema_name}/homework/{uuid.uuid4().hex}{extension}"
         storage.put(key, upload.data, content_type)
         stored.append(key)
@@ -221,17 +217,16 @@ def homework_save(
     *,
     ctx: AuditContext,
     lesson: Lesson,
-    author: Staff,
+    author: Staff | None,
     data: HomeworkInput,
     homework: Homework | None = None,
     now: datetime | None = None,
 ) -> Homework:
     """Give (or change) homework at a lesson; flagged late after the X-02 deadline. Only the
-    lesson's teacher, its substitute or a co-teacher gives it."""
-    from .access import writable_lesson_ids
-
-    if lesson.pk not in writable_lesson_ids(author, [lesson], timezone.localdate()):
-        raise PermissionDenied("Домашнее задание задаёт учитель этого урока или замещающий его.")
+    lesson's teacher, its substitute or a co-teacher gives it (403 otherwise)."""
+    require_lesson_writer(author, lesson)
+    if homework is not None and homework.lesson_id != lesson.pk:
+        raise ValidationError({"lesson": ["Задание дано на другом уроке."]})
     existing = homework.files.count() if homework is not None else 0
     errors = _errors(lesson, data, existing)
     if errors:
@@ -282,7 +277,9 @@ def _save(ctx, lesson, author, data, homework, now, stored) -> Homework:
 
 
 @transaction.atomic
-def homework_delete(*, ctx: AuditContext, homework: Homework) -> None:
+def homework_delete(*, ctx: AuditContext, actor: Staff | None, homework: Homework) -> None:
+    """Remove homework and, once that commits, its files; by those who may give it (403)."""
+    require_lesson_writer(actor, homework.lesson)
     keys = list(homework.files.values_list("file_key", flat=True))
     school_audit_append(
         ctx=ctx,
@@ -302,10 +299,13 @@ def recommendation_add(
     *,
     ctx: AuditContext,
     student: Student,
-    author: Staff,
+    author: Staff | None,
     text: str,
     subject: Subject | None = None,
 ) -> Recommendation:
+    """A teacher's recommendation to a student, by one who teaches them or leads their class
+    (403 otherwise)."""
+    require_student_adviser(author, student)
     if not text.strip():
         raise ValidationError({"text": ["Напишите рекомендацию."]})
     if len(text) > 2000:

@@ -25,7 +25,7 @@ from tenants.people.models import Group, SchoolClass, Staff, Teaching
 from tenants.people.selectors import staff_of
 
 from . import plans, services
-from .access import require_plan_writer
+from .access import plan_writer
 from .models import Bell, BellSchedule, Lesson, LessonPlan, TimetableEntry, Weeks
 from .services import WEEKDAYS
 
@@ -357,25 +357,28 @@ def plan_list(request):
     have = {(p.school_class_id, p.group_id, p.subject_id) for p in rows}
     missing = [t for t in teaching if (t.school_class_id, t.group_id, t.subject_id) not in have]
     form = NewPlanForm(request.POST or None, teaching=missing)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and request.caller.has_any({Scope.JOURNAL_WRITE, Scope.TIMETABLE_WRITE})
-    ):
+    if request.method == "POST" and form.is_valid():
         t = next(x for x in missing if x.pk == form.cleaned_data["teaching"])
-        plan = plans.plan_create(
-            ctx=_ctx(request),
-            year=year,
-            subject=t.subject,
-            author=staff,
-            school_class=t.school_class,
-            group=t.group,
-        )
-        return redirect(f"/timetable/plans/{plan.pk}/")
+        try:
+            plan = plans.plan_create(
+                ctx=_ctx(request),
+                caller=request.caller,
+                year=year,
+                subject=t.subject,
+                school_class=t.school_class,
+                group=t.group,
+            )
+        except PermissionDenied:
+            return render(request, "403.html", status=403)
+        except ValidationError as error:
+            form.add_error(None, error.messages)
+        else:
+            return redirect(f"/timetable/plans/{plan.pk}/")
     return render(
         request,
         "timetable/plans.html",
         {"rows": rows, "form": form, "can_create": bool(missing), "year": year},
+        status=400 if form.errors else 200,
     )
 
 
@@ -428,11 +431,7 @@ def plan_edit(request, pk: int):
         LessonPlan.objects.select_related("year", "school_class", "group", "subject", "author"),
         pk=pk,
     )
-    try:
-        require_plan_writer(request.caller, plan)
-        can_edit = True
-    except PermissionDenied:
-        can_edit = False
+    can_edit = plan_writer(request.caller, plan)  # what to show; the services decide writes
     topics = list(plan.topics.order_by("position"))
     initial = [
         {"id": t.pk, "position": t.position, "section": t.section, "title": t.title,
@@ -443,8 +442,6 @@ def plan_edit(request, pk: int):
     formset = TopicFormSet(initial=initial, prefix="t")
     import_form, copy_form = ImportForm(), CopyForm(sources=sources)
     if request.method == "POST":
-        if not can_edit:
-            return render(request, "403.html", status=403)
         which = request.POST.get("action", "save")
         try:
             if which == "import":
@@ -452,7 +449,11 @@ def plan_edit(request, pk: int):
                 if import_form.is_valid():
                     upload = import_form.cleaned_data["file"]
                     plans.plan_import(
-                        ctx=_ctx(request), plan=plan, file_name=upload.name, data=upload.read()
+                        ctx=_ctx(request),
+                        caller=request.caller,
+                        plan=plan,
+                        file_name=upload.name,
+                        data=upload.read(),
                     )
                     messages.success(request, "Темы загружены из файла.")
                     return redirect(request.path)
@@ -460,17 +461,24 @@ def plan_edit(request, pk: int):
                 copy_form = CopyForm(request.POST, sources=sources)
                 if copy_form.is_valid():
                     source = next(s for s in sources if s.pk == copy_form.cleaned_data["source"])
-                    plans.plan_copy(ctx=_ctx(request), plan=plan, source=source)
+                    plans.plan_copy(
+                        ctx=_ctx(request), caller=request.caller, plan=plan, source=source
+                    )
                     messages.success(request, "Темы скопированы.")
                     return redirect(request.path)
             else:
                 formset = TopicFormSet(request.POST, initial=initial, prefix="t")
                 if formset.is_valid():
                     plans.plan_topics_save(
-                        ctx=_ctx(request), plan=plan, topics=_topics_from(formset)
+                        ctx=_ctx(request),
+                        caller=request.caller,
+                        plan=plan,
+                        topics=_topics_from(formset),
                     )
                     messages.success(request, "Планирование сохранено.")
                     return redirect(request.path)
+        except PermissionDenied:
+            return render(request, "403.html", status=403)
         except ValidationError as error:
             target = {"import": import_form, "copy": copy_form}.get(which)
             if target is not None:

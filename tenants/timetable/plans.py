@@ -5,6 +5,9 @@ Topics fill the unit's lessons of that subject in date order: a topic of N hours
 A lesson that holds journal data keeps its topic (it was delivered), and so does a lesson whose
 topic a teacher moved there by hand (pinned); both use up one hour of their topic, and the other
 lessons take the remaining hours in order. Planned versus delivered is then a count per topic.
+
+Every write takes the caller and checks them itself (`access.require_plan_writer`): the subject's
+teacher of that class or group, or the administration.
 """
 
 from __future__ import annotations
@@ -17,12 +20,17 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Q
+from rest_framework.exceptions import PermissionDenied
 
+from otmetka.accounts.caller import Caller
+from otmetka.accounts.roles import Scope
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import AcademicYear, Subject
 from tenants.people.models import Group, SchoolClass, Staff
+from tenants.people.selectors import staff_of, unit_grade
 
+from .access import require_plan_writer
 from .models import Lesson, LessonPlan, PlanTopic
 
 MAX_TOPICS = 400
@@ -34,15 +42,25 @@ MAX_TOPICS = 400
 def plan_create(
     *,
     ctx: AuditContext,
+    caller: Caller,
     year: AcademicYear,
     subject: Subject,
-    author: Staff,
     school_class: SchoolClass | None = None,
     group: Group | None = None,
     programme: str = "",
+    author: Staff | None = None,
 ) -> LessonPlan:
+    """A plan for a subject in a class or group, by its teacher or the administration. Its author
+    is the caller's staff record; only the administration names another."""
     if (school_class is None) == (group is None):
         raise ValidationError({"school_class": ["Укажите класс или группу."]})
+    require_plan_writer(caller, LessonPlan(school_class=school_class, group=group, subject=subject))
+    own = staff_of(caller)
+    if author is not None and author != own and not caller.has_any({Scope.TIMETABLE_WRITE}):
+        raise PermissionDenied("Автора планирования назначает администрация.")
+    author = author or own
+    if author is None:
+        raise ValidationError({"author": ["Ваша учётная запись не связана с сотрудником."]})
     unit = school_class or group
     if unit.year_id != year.pk:
         raise ValidationError({"year": [f"{unit.name} — класс другого учебного года."]})
@@ -94,14 +112,21 @@ def _topic_errors(topics: Sequence[TopicInput]) -> dict[str, list[str]]:
     return errors
 
 
-@transaction.atomic
 def plan_topics_save(
-    *, ctx: AuditContext, plan: LessonPlan, topics: Sequence[TopicInput], action: str = "save"
+    *, ctx: AuditContext, caller: Caller, plan: LessonPlan, topics: Sequence[TopicInput]
 ) -> LessonPlan:
     """Replace the plan's topics with `topics` in this order, then fill the lessons again.
 
     A topic with an id keeps its identity (and the lessons it was delivered on); a topic left out
     is removed, unless a lesson with journal data was delivered on it."""
+    require_plan_writer(caller, plan)
+    return _topics_save(ctx, plan, topics, "save")
+
+
+@transaction.atomic
+def _topics_save(
+    ctx: AuditContext, plan: LessonPlan, topics: Sequence[TopicInput], action: str
+) -> LessonPlan:
     errors = _topic_errors(topics)
     existing = {t.pk: t for t in plan.topics.all()}
     for i, topic in enumerate(topics):
@@ -143,8 +168,11 @@ def plan_topics_save(
     return plan
 
 
-def plan_copy(*, ctx: AuditContext, plan: LessonPlan, source: LessonPlan) -> LessonPlan:
+def plan_copy(
+    *, ctx: AuditContext, caller: Caller, plan: LessonPlan, source: LessonPlan
+) -> LessonPlan:
     """Copy the topics of another plan (last year's, or a colleague's) over this one's."""
+    require_plan_writer(caller, plan)
     if source.pk == plan.pk:
         raise ValidationError({"source": ["Это то же планирование."]})
     if source.subject_id != plan.subject_id:
@@ -155,15 +183,14 @@ def plan_copy(*, ctx: AuditContext, plan: LessonPlan, source: LessonPlan) -> Les
     ]
     if not topics:
         raise ValidationError({"source": ["В этом планировании нет тем."]})
-    return plan_topics_save(ctx=ctx, plan=plan, topics=topics, action="copy")
+    return _topics_save(ctx, plan, topics, "copy")
 
 
 def copy_sources(plan: LessonPlan) -> list[LessonPlan]:
     """Plans to copy from: the subject in the same grade this year (colleagues) and last year."""
-    grade = plan.school_class.grade if plan.school_class_id else None
+    grade = unit_grade(plan.school_class, plan.group)
     same = Q(subject_id=plan.subject_id) & ~Q(pk=plan.pk)
-    if grade is not None:
-        same &= Q(school_class__grade=grade) | Q(group__classes__grade=grade)
+    same &= Q(school_class__grade=grade) | Q(group__classes__grade=grade)
     return list(
         LessonPlan.objects.filter(same)
         .filter(topics__isnull=False)
@@ -233,10 +260,12 @@ def topics_from_file(file_name: str, data: bytes) -> list[TopicInput]:
     return topics
 
 
-def plan_import(*, ctx: AuditContext, plan: LessonPlan, file_name: str, data: bytes) -> LessonPlan:
-    return plan_topics_save(
-        ctx=ctx, plan=plan, topics=topics_from_file(file_name, data), action="import"
-    )
+def plan_import(
+    *, ctx: AuditContext, caller: Caller, plan: LessonPlan, file_name: str, data: bytes
+) -> LessonPlan:
+    """Replace the plan's topics with those of a CSV or XLSX sheet (all rows good, or nothing)."""
+    require_plan_writer(caller, plan)
+    return _topics_save(ctx, plan, topics_from_file(file_name, data), "import")
 
 
 # --- topics onto lessons
@@ -353,9 +382,14 @@ def plans_fill_for_units(unit_keys: Iterable[tuple[int | None, int | None, int]]
 
 
 @transaction.atomic
-def lesson_topic_move(*, ctx: AuditContext, lesson: Lesson, topic: PlanTopic) -> Lesson:
-    """Move a topic onto a lesson by hand (pinned); the following lessons take the rest in order."""
-    plan = topic.plan
+def lesson_topic_move(
+    *, ctx: AuditContext, caller: Caller, plan: LessonPlan, lesson: Lesson, topic: PlanTopic
+) -> Lesson:
+    """Move a topic of `plan` onto a lesson by hand (pinned); the following lessons take the rest
+    in order."""
+    require_plan_writer(caller, plan)
+    if topic.plan_id != plan.pk:
+        raise ValidationError({"topic": ["Тема из другого планирования."]})
     unit_matches = (
         lesson.school_class_id == plan.school_class_id
         and lesson.group_id == plan.group_id

@@ -3,7 +3,8 @@ from rest_framework import serializers
 from tenants.configuration.models import AcademicYear, Subject
 from tenants.events.choices import ControlForm, EventLevel, ExamChoiceStatus, ExamKind, ExamLevel
 from tenants.events.models import ControlWork, Event, ExamChoice
-from tenants.people.models import Group, SchoolClass, Student
+from tenants.people.api.serializers import ClassOrGroupSerializer
+from tenants.people.models import SchoolClass, Student
 
 
 class ControlWorkSerializer(serializers.ModelSerializer):
@@ -34,19 +35,7 @@ class ControlWorkSerializer(serializers.ModelSerializer):
         return work.school_class.name if work.school_class_id else work.group.name
 
 
-class ControlWorkWriteSerializer(serializers.Serializer):
-    school_class = serializers.PrimaryKeyRelatedField(
-        queryset=SchoolClass.objects.select_related("year"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.select_related("year"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+class ControlWorkWriteSerializer(ClassOrGroupSerializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     date = serializers.DateField()
     lesson_number = serializers.IntegerField(

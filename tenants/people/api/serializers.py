@@ -36,6 +36,30 @@ class OrderFieldsSerializer(serializers.Serializer):
     order_date = serializers.DateField()
 
 
+class ClassOrGroupSerializer(serializers.Serializer):
+    """A class or a group (exactly one), each with its year loaded: the base of the write
+    serializers of things given to a class or a group (timetable, plans, control works…)."""
+
+    school_class = serializers.PrimaryKeyRelatedField(
+        queryset=SchoolClass.objects.select_related("year"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+    group = serializers.PrimaryKeyRelatedField(
+        queryset=Group.objects.select_related("year"),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+
+    def validate(self, attrs):
+        attrs = super().validate(attrs)
+        if (attrs.get("school_class") is None) == (attrs.get("group") is None):
+            raise serializers.ValidationError({"class": ["Укажите класс или группу."]})
+        return attrs
+
+
 # --- staff
 
 

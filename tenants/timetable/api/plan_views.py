@@ -3,7 +3,8 @@
 Plans are read by every staff member and written by the subject's teacher of that class or
 group, or the administration. Homework is written by the lesson's teacher or substitute and read
 by those who may see the lesson. Recommendations are personal data: read by those who see the
-student, written by their teachers; each list is logged (PDN-06).
+student, written by their teachers; each list is logged (PDN-06). The services check who
+writes: these views pass them the caller (plans) or the caller's staff record.
 """
 
 from datetime import date
@@ -20,15 +21,10 @@ from rest_framework.response import Response
 
 from otmetka.accounts.roles import Scope
 from otmetka.api.params import validated
-from tenants.people.selectors import personal_data_logged, students_visible
+from tenants.people.selectors import personal_data_logged, staff_of, students_visible
 from tenants.timetable import homework as hw
 from tenants.timetable import plans
-from tenants.timetable.access import (
-    lessons_readable,
-    require_lesson_teacher,
-    require_plan_writer,
-    require_student_adviser,
-)
+from tenants.timetable.access import lessons_readable
 from tenants.timetable.models import Homework, LessonPlan, PlanTopic, Recommendation
 
 from .serializers import (
@@ -108,16 +104,7 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     @extend_schema(request=LessonPlanWriteSerializer, responses={201: LessonPlanSerializer})
     def create(self, request):
         data = validated(LessonPlanWriteSerializer, request)
-        unit = data["school_class"] or data["group"]
-        if unit is None:
-            raise ValidationError({"school_class": ["Укажите класс или группу."]})
-        probe = LessonPlan(
-            school_class=data["school_class"], group=data["group"], subject=data["subject"]
-        )
-        author = require_plan_writer(self.caller, probe)
-        if author is None:
-            raise ValidationError({"author": ["Ваша учётная запись не связана с сотрудником."]})
-        plan = plans.plan_create(ctx=self.ctx(), author=author, **data)
+        plan = plans.plan_create(ctx=self.ctx(), caller=self.caller, **data)
         return Response(
             LessonPlanSerializer(self.get_queryset().get(pk=plan.pk)).data,
             status=status.HTTP_201_CREATED,
@@ -135,10 +122,10 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     @action(detail=True, methods=["put"])
     def topics(self, request, pk=None):
         plan = self.get_object()
-        require_plan_writer(self.caller, plan)
         data = validated(PlanTopicsWriteSerializer, request)
         plans.plan_topics_save(
             ctx=self.ctx(),
+            caller=self.caller,
             plan=plan,
             topics=[plans.TopicInput(**{k: t[k] for k in ("id", "title", "hours", "section")})
                     for t in data["topics"]],
@@ -150,18 +137,18 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     @action(detail=True, methods=["post"], url_path="import")
     def import_file(self, request, pk=None):
         plan = self.get_object()
-        require_plan_writer(self.caller, plan)
         upload = validated(PlanImportSerializer, request)["file"]
-        plans.plan_import(ctx=self.ctx(), plan=plan, file_name=upload.name, data=upload.read())
+        plans.plan_import(
+            ctx=self.ctx(), caller=self.caller, plan=plan, file_name=upload.name, data=upload.read()
+        )
         return self._detail(plan)
 
     @extend_schema(request=PlanCopySerializer, responses=LessonPlanDetailSerializer)
     @action(detail=True, methods=["post"])
     def copy(self, request, pk=None):
         plan = self.get_object()
-        require_plan_writer(self.caller, plan)
         source = validated(PlanCopySerializer, request)["source"]
-        plans.plan_copy(ctx=self.ctx(), plan=plan, source=source)
+        plans.plan_copy(ctx=self.ctx(), caller=self.caller, plan=plan, source=source)
         return self._detail(plan)
 
     @extend_schema(request=LessonTopicSerializer, responses=LessonPlanDetailSerializer)
@@ -169,11 +156,14 @@ class LessonPlanViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, _Timet
     def move_topic(self, request, pk=None):
         """Put a topic on a lesson by hand (pinned); the following lessons take the rest."""
         plan = self.get_object()
-        require_plan_writer(self.caller, plan)
         data = validated(LessonTopicSerializer, request)
-        if data["topic"].plan_id != plan.pk:
-            raise ValidationError({"topic": ["Тема из другого планирования."]})
-        plans.lesson_topic_move(ctx=self.ctx(), lesson=data["lesson"], topic=data["topic"])
+        plans.lesson_topic_move(
+            ctx=self.ctx(),
+            caller=self.caller,
+            plan=plan,
+            lesson=data["lesson"],
+            topic=data["topic"],
+        )
         return self._detail(plan)
 
     @extend_schema(responses=LessonPlanSerializer(many=True))
@@ -274,9 +264,12 @@ class HomeworkViewSet(
     def _save(self, request, homework=None):
         data = validated(HomeworkWriteSerializer, request)
         lesson = data["lesson"] if homework is None else homework.lesson
-        author = require_lesson_teacher(self.caller, lesson)
         saved = hw.homework_save(
-            ctx=self.ctx(), lesson=lesson, author=author, data=self._input(data), homework=homework
+            ctx=self.ctx(),
+            lesson=lesson,
+            author=staff_of(self.caller),
+            data=self._input(data),
+            homework=homework,
         )
         return HomeworkSerializer(self.base_queryset().get(pk=saved.pk)).data
 
@@ -290,9 +283,7 @@ class HomeworkViewSet(
 
     @extend_schema(responses={204: None})
     def destroy(self, request, pk=None):
-        homework = self.get_object()
-        require_lesson_teacher(self.caller, homework.lesson)
-        hw.homework_delete(ctx=self.ctx(), homework=homework)
+        hw.homework_delete(ctx=self.ctx(), actor=staff_of(self.caller), homework=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -323,6 +314,5 @@ class RecommendationViewSet(mixins.ListModelMixin, _TimetableViewSet):
     @extend_schema(request=RecommendationWriteSerializer, responses={201: RecommendationSerializer})
     def create(self, request):
         data = validated(RecommendationWriteSerializer, request)
-        author = require_student_adviser(self.caller, data["student"])
-        made = hw.recommendation_add(ctx=self.ctx(), author=author, **data)
+        made = hw.recommendation_add(ctx=self.ctx(), author=staff_of(self.caller), **data)
         return Response(RecommendationSerializer(made).data, status=status.HTTP_201_CREATED)

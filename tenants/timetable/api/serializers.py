@@ -1,7 +1,8 @@
 from rest_framework import serializers
 
 from tenants.configuration.models import AcademicYear, Room, Subject
-from tenants.people.models import Group, SchoolClass, Staff, Student
+from tenants.people.api.serializers import ClassOrGroupSerializer
+from tenants.people.models import Staff, Student
 from tenants.timetable.models import (
     BellSchedule,
     CurriculumLine,
@@ -86,13 +87,7 @@ class TimetableEntrySerializer(serializers.ModelSerializer):
         return entry.school_class.name if entry.school_class_id else entry.group.name
 
 
-class TimetableEntryWriteSerializer(serializers.Serializer):
-    school_class = serializers.PrimaryKeyRelatedField(
-        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
-    )
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.all(), required=False, allow_null=True, default=None
-    )
+class TimetableEntryWriteSerializer(ClassOrGroupSerializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     teacher = serializers.PrimaryKeyRelatedField(queryset=Staff.objects.all())
     room = serializers.PrimaryKeyRelatedField(
@@ -171,14 +166,8 @@ class LessonPlanDetailSerializer(LessonPlanSerializer):
     topics = PlanTopicSerializer(many=True, source="topics.all")
 
 
-class LessonPlanWriteSerializer(serializers.Serializer):
+class LessonPlanWriteSerializer(ClassOrGroupSerializer):
     year = serializers.PrimaryKeyRelatedField(queryset=AcademicYear.objects.all())
-    school_class = serializers.PrimaryKeyRelatedField(
-        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
-    )
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.all(), required=False, allow_null=True, default=None
-    )
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     programme = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
 

@@ -44,6 +44,8 @@ def test_the_file_goes_to_the_schools_prefix_in_the_bucket(school_a, s3_storage)
     ("overrides", "field"),
     [
         ({"data": b"MZ\x90\x00 not a document"}, "file"),
+        ({"file_name": "program.exe"}, "file"),  # the name must say a document too
+        ({"file_name": "polozhenie.odt"}, "file"),  # and agree with the content
         ({"data": b""}, "file"),
         ({"title": "  "}, "title"),
         ({"order": services.Order(" ", date(2026, 8, 30))}, "order_number"),
@@ -57,6 +59,13 @@ def test_bad_uploads_leave_nothing_behind(school_a, s3_storage, overrides, field
         assert not LocalAct.objects.exists()
     listed = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
     assert listed.get("KeyCount", 0) == 0
+
+
+def test_an_open_document_is_stored_with_its_type(school_a, s3_storage):
+    with schema_context(school_a.schema_name):
+        act = _upload(file_name="Положение.ODT", data=b"PK\x03\x04mimetypeapplication/vnd.oasis")
+        assert act.file_key.endswith(".odt")
+        assert act.content_type == "application/vnd.oasis.opendocument.text"
 
 
 def test_a_failed_card_removes_the_stored_file(school_a, s3_storage):

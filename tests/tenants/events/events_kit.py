@@ -1,14 +1,29 @@
-"""Building blocks for the events tests: subjects, accounts with e-mails, audit look-ups."""
+"""Building blocks for the events tests: subjects, accounts with e-mails, callers, audit
+look-ups."""
 
 from __future__ import annotations
 
 from django.test import Client
 
+from otmetka.accounts.caller import Caller
+from otmetka.accounts.roles import SchoolRole, scopes_for
 from tenants.audit.models import AuditRecord
 from tenants.configuration import services as configuration
 from tenants.configuration.models import Subject
 from tests.factories import school_client, school_user
 from tests.tenants.people import kit
+
+
+def caller(role: str = SchoolRole.DEPUTY, user=None) -> Caller:
+    """The caller a request of `user` with `role` would carry (no account: the role alone)."""
+    return Caller(
+        user_id=user.pk if user is not None else None,
+        school_roles=frozenset({role}),
+        scopes=scopes_for((), (role,)),
+    )
+
+
+ADMIN = caller()  # a deputy: writes every event and every exam choice
 
 
 def subject(code: str) -> Subject:

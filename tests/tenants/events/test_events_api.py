@@ -7,8 +7,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
+from rest_framework.exceptions import PermissionDenied
 
 from otmetka.accounts.roles import SchoolRole
+from tenants.audit.models import AuditRecord
 from tenants.events import services
 from tenants.events.api.urls import router
 from tenants.events.models import ControlWork, Event, ExamChoice
@@ -124,6 +126,14 @@ def test_a_control_work_outside_the_academic_year_is_refused(school_a, five_a):
     )
     assert response.status_code == 400
     assert "2026/2027" in response.json()["fields"]["date"][0]
+    # a class or a group: exactly one of them
+    neither = deputy.post(
+        "/api/v1/control-works/",
+        {**_work(school_class, maths), "school_class": None},
+        content_type="application/json",
+    )
+    assert neither.status_code == 400
+    assert neither.json()["fields"]["class"] == ["Укажите класс или группу."]
 
 
 def test_control_works_filter_by_class_and_dates_and_delete_is_audited(school_a, five_a):
@@ -238,6 +248,41 @@ def test_the_administration_writes_school_and_any_class_events(school_a, leads):
         assert ek.audited("event.delete", Event, pk)
 
 
+def test_event_writes_refuse_a_wrong_caller_in_the_service(school_a):
+    with schema_context(school_a.schema_name):
+        # given the class teacher of 5А, their class's event and a school event
+        lead, lead_user = ek.account(school_a, SchoolRole.CLASS_TEACHER, "Классная")
+        own = kit.school_class(teacher=lead)
+        foreign = kit.school_class(letter="Б")
+        caller = ek.caller(SchoolRole.CLASS_TEACHER, lead_user)
+
+        def event(school_class=None, title="Поездка в музей"):
+            return services.EventInput(
+                level="class" if school_class else "school",
+                school_class=school_class,
+                date=date(2026, 12, 15),
+                title=title,
+            )
+
+        mine = services.event_save(ctx=kit.CTX, caller=caller, data=event(own))
+        assert mine.created_by == lead.pk
+        school_event = services.event_save(ctx=kit.CTX, caller=ek.ADMIN, data=event())
+        audited = AuditRecord.objects.count()
+        # when the class teacher writes another class's or the school's events, each is refused
+        for data in (event(foreign), event()):
+            with pytest.raises(PermissionDenied):
+                services.event_save(ctx=kit.CTX, caller=caller, data=data)
+        with pytest.raises(PermissionDenied):  # nor moves their own to another class
+            services.event_save(ctx=kit.CTX, caller=caller, data=event(foreign), event=mine)
+        with pytest.raises(PermissionDenied):  # nor changes the school's into their class's
+            services.event_save(ctx=kit.CTX, caller=caller, data=event(own), event=school_event)
+        with pytest.raises(PermissionDenied):
+            services.event_delete(ctx=kit.CTX, caller=caller, event=school_event)
+        # then nothing was written
+        assert AuditRecord.objects.count() == audited
+        assert Event.objects.count() == 2
+
+
 # --- lists do not grow in queries
 
 
@@ -279,6 +324,7 @@ def test_event_list_runs_the_same_queries_for_any_length(school_a, leads):
             for i in range(n):
                 services.event_save(
                     ctx=kit.CTX,
+                    caller=ek.ADMIN,
                     data=services.EventInput(
                         level="class",
                         school_class=(own, foreign)[i % 2],
@@ -306,6 +352,7 @@ def test_exam_choice_list_runs_the_same_queries_for_any_length(school_a):
             for student, code in rows:
                 services.exam_choice_save(
                     ctx=kit.CTX,
+                    caller=ek.ADMIN,
                     data=services.ExamChoiceInput(
                         student=student, year=year, kind="oge", subject=ek.subject(code)
                     ),

@@ -35,6 +35,7 @@ def classes(school_a):
         six_a = kit.school_class(grade=6)
         services.event_save(
             ctx=kit.CTX,
+            caller=ek.ADMIN,
             data=services.EventInput(
                 level="class", school_class=five_b, date=date(2026, 12, 20), title="Ёлка"
             ),
@@ -54,6 +55,7 @@ def test_events_missing_lists_classes_without_events_and_school_events(school_a,
         assert missing.school_events is False
         services.event_save(
             ctx=kit.CTX,
+            caller=ek.ADMIN,
             data=services.EventInput(
                 level="school", date=date(2026, 11, 28), end_date=date(2026, 12, 2), title="Неделя"
             ),

@@ -6,6 +6,7 @@ from datetime import date
 import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
+from rest_framework.exceptions import PermissionDenied
 
 from otmetka.accounts.roles import SchoolRole
 from tenants.events import services
@@ -96,19 +97,27 @@ def test_control_work_rules_in_the_service(school_a):
 
 @pytest.fixture
 def graduates(school_a):
-    """9А led by Девятова with Пётр; 11А with Ирина; a subject teacher teaching 9А."""
+    """9А led by Девятова with Пётр; 11А led by Одиннадцатова with Ирина; a subject teacher
+    teaching 9А."""
     with schema_context(school_a.schema_name):
         lead, lead_user = ek.account(school_a, SchoolRole.CLASS_TEACHER, "Девятова")
+        other, other_user = ek.account(school_a, SchoolRole.CLASS_TEACHER, "Одиннадцатова")
         subj, subj_user = ek.account(school_a, SchoolRole.SUBJECT_TEACHER, "Предметникова")
         nine = kit.school_class(grade=9, teacher=lead)
-        eleven = kit.school_class(grade=11)
+        eleven = kit.school_class(grade=11, teacher=other)
         kit.teach(subj, nine)
         peter = kit.enrol(nine, "Петров", "Пётр", birth=date(2011, 3, 1))
         irina = kit.enrol(eleven, "Иринова", "Ирина", birth=date(2009, 3, 1))
         ek.subject("russian")
     return {
         "lead": ek.client_for(school_a, lead_user),
+        "other_lead": ek.client_for(school_a, other_user),
         "subject": ek.client_for(school_a, subj_user),
+        "callers": {
+            "lead": ek.caller(SchoolRole.CLASS_TEACHER, lead_user),
+            "other_lead": ek.caller(SchoolRole.CLASS_TEACHER, other_user),
+            "subject": ek.caller(SchoolRole.SUBJECT_TEACHER, subj_user),
+        },
         "peter": peter,
         "irina": irina,
         "nine": nine,
@@ -129,18 +138,25 @@ def test_the_exam_kind_must_match_the_students_grade(school_a, graduates):
         for student, kind in ((peter, "ege"), (peter, "gve11"), (irina, "oge"), (irina, "gve9")):
             with pytest.raises(ValidationError) as wrong:
                 services.exam_choice_save(
-                    ctx=kit.CTX, data=_choice(student, year, kind, "russian"), today=TODAY
+                    ctx=kit.CTX,
+                    caller=ek.ADMIN,
+                    data=_choice(student, year, kind, "russian"),
+                    today=TODAY,
                 )
             assert "классе" in _messages(wrong.value)["kind"][0]
-        oge = services.exam_choice_save(ctx=kit.CTX, data=_choice(peter, year, "oge"), today=TODAY)
+        oge = services.exam_choice_save(
+            ctx=kit.CTX, caller=ek.ADMIN, data=_choice(peter, year, "oge"), today=TODAY
+        )
         gve = services.exam_choice_save(
-            ctx=kit.CTX, data=_choice(irina, year, "gve11", "russian"), today=TODAY
+            ctx=kit.CTX, caller=ek.ADMIN, data=_choice(irina, year, "gve11", "russian"), today=TODAY
         )
         assert ek.audited("exam_choice.save", ExamChoice, oge.pk)
         assert ek.audited("exam_choice.save", ExamChoice, gve.pk)
         # once per student, year, kind and subject
         with pytest.raises(ValidationError) as twice:
-            services.exam_choice_save(ctx=kit.CTX, data=_choice(peter, year, "oge"), today=TODAY)
+            services.exam_choice_save(
+                ctx=kit.CTX, caller=ek.ADMIN, data=_choice(peter, year, "oge"), today=TODAY
+            )
         assert "уже выбран" in _messages(twice.value)["subject"][0]
 
 
@@ -148,17 +164,22 @@ def test_ege_mathematics_needs_a_level_and_other_exams_have_none(school_a, gradu
     irina, peter, year = graduates["irina"], graduates["peter"], graduates["year"]
     with schema_context(school_a.schema_name):
         with pytest.raises(ValidationError) as missing:
-            services.exam_choice_save(ctx=kit.CTX, data=_choice(irina, year, "ege"), today=TODAY)
+            services.exam_choice_save(
+                ctx=kit.CTX, caller=ek.ADMIN, data=_choice(irina, year, "ege"), today=TODAY
+            )
         assert "базовый или профильный" in _messages(missing.value)["level"][0]
         for student, kind, code in ((irina, "ege", "russian"), (peter, "oge", "mathematics")):
             with pytest.raises(ValidationError) as extra:
                 services.exam_choice_save(
-                    ctx=kit.CTX, data=_choice(student, year, kind, code, level="basic"),
-                    today=TODAY,
+                    ctx=kit.CTX, caller=ek.ADMIN,
+                    data=_choice(student, year, kind, code, level="basic"), today=TODAY,
                 )  # fmt: skip
             assert "только для ЕГЭ по математике" in _messages(extra.value)["level"][0]
         chosen = services.exam_choice_save(
-            ctx=kit.CTX, data=_choice(irina, year, "ege", level="profile"), today=TODAY
+            ctx=kit.CTX,
+            caller=ek.ADMIN,
+            data=_choice(irina, year, "ege", level="profile"),
+            today=TODAY,
         )
         assert chosen.level == "profile"
 
@@ -168,18 +189,23 @@ def test_a_submitted_choice_has_a_date_and_is_withdrawn_not_deleted(school_a, gr
     with schema_context(school_a.schema_name):
         with pytest.raises(ValidationError) as undated:
             services.exam_choice_save(
-                ctx=kit.CTX, data=_choice(peter, year, "oge", status="submitted"), today=TODAY
+                ctx=kit.CTX,
+                caller=ek.ADMIN,
+                data=_choice(peter, year, "oge", status="submitted"),
+                today=TODAY,
             )
         assert "submitted_on" in _messages(undated.value)
         choice = services.exam_choice_save(
             ctx=kit.CTX,
+            caller=ek.ADMIN,
             data=_choice(peter, year, "oge", status="submitted", submitted_on=TODAY),
             today=TODAY,
         )
         with pytest.raises(ValidationError):
-            services.exam_choice_delete(ctx=kit.CTX, choice=choice)
+            services.exam_choice_delete(ctx=kit.CTX, caller=ek.ADMIN, choice=choice)
         withdrawn = services.exam_choice_save(
             ctx=kit.CTX,
+            caller=ek.ADMIN,
             data=_choice(peter, year, "oge", status="withdrawn", submitted_on=TODAY),
             choice=choice,
             today=TODAY,
@@ -191,13 +217,57 @@ def test_a_subject_teacher_cannot_list_exam_choices(school_a, graduates):
     with schema_context(school_a.schema_name):
         services.exam_choice_save(
             ctx=kit.CTX,
+            caller=ek.ADMIN,
             data=_choice(graduates["peter"], graduates["year"], "oge"),
             today=TODAY,
         )
-    # the subject teacher teaches 9А but neither leads it nor has people:read
+    # the subject teacher teaches 9А but neither leads it nor has people:read: refused by scope
     subject = graduates["subject"]
     assert subject.get("/api/v1/exam-choices/").status_code == 403
     assert subject.get(f"/api/v1/exam-choices/?class={graduates['nine'].pk}").status_code == 403
+
+
+def test_the_class_teacher_of_another_class_lists_none_of_9a(school_a, graduates):
+    # given Пётр's choice (9А) and Ирина's (11А)
+    peter, irina, year = graduates["peter"], graduates["irina"], graduates["year"]
+    with schema_context(school_a.schema_name):
+        for student, kind in ((peter, "oge"), (irina, "gve11")):
+            services.exam_choice_save(
+                ctx=kit.CTX, caller=ek.ADMIN, data=_choice(student, year, kind), today=TODAY
+            )
+    # when the class teacher of 11А (class:write, past the scope check) asks for 9А
+    other_lead = graduates["other_lead"]
+    for_nine = other_lead.get(f"/api/v1/exam-choices/?class={graduates['nine'].pk}")
+    # then the list is empty, while their own class's choice is listed
+    assert for_nine.status_code == 200 and for_nine.json() == []
+    assert [c["student"] for c in other_lead.get("/api/v1/exam-choices/").json()] == [irina.pk]
+
+
+def test_exam_choice_writes_refuse_a_wrong_caller_in_the_service(school_a, graduates):
+    peter, year, callers = graduates["peter"], graduates["year"], graduates["callers"]
+    with schema_context(school_a.schema_name):
+        # given Пётр's draft, recorded by the class teacher of 9А
+        draft = services.exam_choice_save(
+            ctx=kit.CTX, caller=callers["lead"], data=_choice(peter, year, "oge"), today=TODAY
+        )
+        # when the class teacher of 11А or a subject teacher of 9А writes it, each is refused
+        for who in (callers["other_lead"], callers["subject"]):
+            with pytest.raises(PermissionDenied):
+                services.exam_choice_save(
+                    ctx=kit.CTX, caller=who, data=_choice(peter, year, "oge", "russian"),
+                    today=TODAY,
+                )  # fmt: skip
+            with pytest.raises(PermissionDenied):
+                services.exam_choice_save(
+                    ctx=kit.CTX, caller=who, data=_choice(peter, year, "oge", "russian"),
+                    choice=draft, today=TODAY,
+                )  # fmt: skip
+            with pytest.raises(PermissionDenied):
+                services.exam_choice_delete(ctx=kit.CTX, caller=who, choice=draft)
+        # then the draft is as it was
+        assert list(ExamChoice.objects.values_list("subject__federal_code", flat=True)) == [
+            "mathematics"
+        ]
 
 
 def test_the_class_teacher_writes_and_reads_their_class_and_lists_are_logged(school_a, graduates):

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime, time, timedelta
 import pytest
 from django.core.exceptions import ValidationError
 from django_tenants.utils import schema_context
+from rest_framework.exceptions import PermissionDenied
 
 from tenants.audit.models import AuditRecord
 from tenants.configuration import services as configuration
@@ -87,8 +88,8 @@ def test_the_deadline_is_capped_at_the_end_of_the_lesson_day(school_b):
             values={"homework_due_minutes_after_last_lesson": 720},
             today=date(2026, 8, 31),
         )
-        # 12:45 + 12 h would be past midnight: 23:59 Kamchatka time
-        assert hw.homework_due(second) == datetime(2026, 9, 7, 11, 59, tzinfo=UTC)
+        # 12:45 + 12 h would be past midnight: the end of the day, Kamchatka time
+        assert hw.homework_due(second) == datetime(2026, 9, 7, 11, 59, 59, tzinfo=UTC)
 
 
 def test_homework_posted_in_advance_and_individual(school_a, s3_storage):
@@ -128,7 +129,7 @@ def test_homework_posted_in_advance_and_individual(school_a, s3_storage):
             )
         assert "files[0]" in refused.value.message_dict
         assert AuditRecord.objects.filter(action="homework.save").count() == 1
-        hw.homework_delete(ctx=kit.CTX, homework=early)
+        hw.homework_delete(ctx=kit.CTX, actor=teacher, homework=early)
         assert AuditRecord.objects.filter(action="homework.delete").exists()
 
 
@@ -146,3 +147,76 @@ def test_a_recommendation_is_recorded(school_a):
             subject=kit.maths(),
         )
         assert made.pk and AuditRecord.objects.filter(action="recommendation.add").exists()
+
+
+EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "accepted"),
+    [
+        ("run.pdf", EXE, False),  # a program renamed: the name is not enough
+        ("notes.txt", EXE, False),
+        ("photo.jpg", b"%PDF-1.4", False),
+        ("run.exe", EXE, False),
+        ("plan.PDF", b"%PDF-1.4 plan", True),
+        ("notes.txt", "Выучить правило".encode(), True),
+        ("photo.jpg", b"\xff\xd8\xff\xe0\x00\x10JFIF", True),
+    ],
+)
+def test_a_homework_file_must_be_what_its_name_says(school_a, s3_storage, name, data, accepted):
+    with schema_context(school_a.schema_name):
+        teacher, _, second = _monday_with_five_lessons()
+
+        def save():
+            return hw.homework_save(
+                ctx=kit.CTX,
+                lesson=second,
+                author=teacher,
+                data=hw.HomeworkInput(text="x", files=[hw.FileInput(name, data)]),
+            )
+
+        if accepted:
+            assert save().files.get().file_name == name
+            return
+        with pytest.raises(ValidationError) as refused:
+            save()
+        assert "files[0]" in refused.value.message_dict
+        assert not AuditRecord.objects.filter(action="homework.save").exists()
+    listed = s3_storage.client.list_objects_v2(Bucket=s3_storage.bucket)
+    assert listed.get("KeyCount", 0) == 0
+
+
+def test_homework_and_recommendations_refuse_a_wrong_author_in_the_service(school_a):
+    with schema_context(school_a.schema_name):
+        # given 5А's maths lesson by Датова, homework on it, and a teacher of another class
+        teacher, five_a, second = _monday_with_five_lessons()
+        pupil = kit.enrol(five_a, "Иванов")
+        stranger = kit.staff("Чужова")
+        kit.teach(stranger, kit.school_class(letter="Б"))
+        given = hw.homework_save(
+            ctx=kit.CTX, lesson=second, author=teacher, data=hw.HomeworkInput(text="№ 1")
+        )
+        audited = AuditRecord.objects.count()
+        # when the stranger (or nobody's staff record) writes, each service refuses
+        for who in (stranger, None):
+            with pytest.raises(PermissionDenied):
+                hw.homework_save(
+                    ctx=kit.CTX, lesson=second, author=who, data=hw.HomeworkInput(text="Чужое")
+                )
+            with pytest.raises(PermissionDenied):
+                hw.homework_save(
+                    ctx=kit.CTX,
+                    lesson=second,
+                    author=who,
+                    data=hw.HomeworkInput(text="Чужое"),
+                    homework=given,
+                )
+            with pytest.raises(PermissionDenied):
+                hw.homework_delete(ctx=kit.CTX, actor=who, homework=given)
+            with pytest.raises(PermissionDenied):
+                hw.recommendation_add(ctx=kit.CTX, student=pupil, author=who, text="Читать")
+        # then nothing was written
+        assert AuditRecord.objects.count() == audited
+        given.refresh_from_db()
+        assert given.text == "№ 1"

@@ -1,23 +1,27 @@
 """The API of lesson plans, homework and recommendations: refusals on every route (wrong role,
 wrong school, anonymous, a teacher of someone else's class), the plan editor's calls, homework
-with a file, substitution rights on homework, and lists with a fixed number of queries."""
+with a file (its content checked), substitution rights on homework, who reads homework and writes
+recommendations, and lists with a fixed number of queries."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from otmetka.accounts.roles import SchoolRole
-from tenants.timetable import services
+from tenants.people.models import Teaching
+from tenants.timetable import plans, services
 from tenants.timetable.api.urls import teacher_router
 from tenants.timetable.lessons import lessons_make
 from tenants.timetable.models import Lesson
-from tests.factories import school_client
+from tests.factories import school_client, school_user
 from tests.routes import assert_outsiders_refused, call_route, router_routes
 from tests.tenants.people import kit
+from tests.tenants.timetable import timetable_kit as tk
 from tests.tenants.timetable.test_lessons import _school
 
 pytestmark = pytest.mark.django_db
@@ -66,6 +70,9 @@ def test_the_plan_editor_calls(school_a):
     body = {"year": s["year"].pk, "school_class": s["class"].pk, "subject": s["subject"].pk}
     refused = s["stranger"].post("/api/v1/plans/", body, content_type="application/json")
     assert refused.status_code == 403
+    no_unit = {**body, "school_class": None}
+    neither = s["client"].post("/api/v1/plans/", no_unit, content_type="application/json")
+    assert neither.status_code == 400 and "class" in neither.json()["fields"]
     made = s["client"].post("/api/v1/plans/", body, content_type="application/json")
     assert made.status_code == 201, made.json()
     plan = made.json()["id"]
@@ -141,26 +148,111 @@ def test_recommendations_by_the_students_teachers(school_a):
     assert s["client"].get("/api/v1/recommendations/").status_code == 400
 
 
+def _client_of(school, user):
+    client = school_client(school)
+    client.force_login(user)
+    return client
+
+
+def test_a_renamed_program_is_refused_as_homework(school_a, s3_storage):
+    s = _setup(school_a)
+    exe = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"\x00" * 48
+    body = {"lesson": s["lesson"].pk, "text": "№ 5", "files": [SimpleUploadedFile("a.pdf", exe)]}
+    refused = s["client"].post("/api/v1/homework/", body)
+    assert refused.status_code == 400
+    assert "не PDF" in refused.json()["fields"]["files[0]"][0]
+
+
+def test_recommendations_are_written_by_teachers_and_the_class_teacher_not_by_people_read(
+    school_a,
+):
+    s = _setup(school_a)
+    with schema_context(school_a.schema_name):
+        # a deputy who also teaches (people:read and class:read), but not 5А
+        user = school_user(school_a, SchoolRole.SUBJECT_TEACHER, SchoolRole.DEPUTY)
+        kit.staff("Завучева", user=user)
+        # the class teacher of 5А, who does not teach maths there
+        lead, lead_user = kit.teacher_account(
+            school_a, role=SchoolRole.CLASS_TEACHER, last_name="Классова"
+        )
+        s["class"].class_teacher = lead
+        s["class"].save(update_fields=["class_teacher"])
+    body = {"student": s["pupil"].pk, "text": "Больше читать"}
+    deputy = _client_of(school_a, user)
+    # the deputy sees every student but advises none of them
+    assert deputy.get(f"/api/v1/recommendations/?student={s['pupil'].pk}").status_code == 200
+    assert deputy.post("/api/v1/recommendations/", body, "application/json").status_code == 403
+    lead_client = _client_of(school_a, lead_user)
+    made = lead_client.post("/api/v1/recommendations/", body, "application/json")
+    assert made.status_code == 201, made.json()
+
+
+def test_a_teacher_whose_teaching_ended_no_longer_reads_the_class_homework(school_a):
+    s = _setup(school_a)
+    with schema_context(school_a.schema_name):
+        # a co-teacher of maths in 5А (the lessons are Иванова's)
+        former, former_user = kit.teacher_account(school_a, last_name="Бывшая")
+        kit.teach(former, s["class"])
+    lesson = s["lesson"]
+    body = {"lesson": lesson.pk, "text": "№ 5"}
+    assert s["client"].post("/api/v1/homework/", body, "application/json").status_code == 201
+    client = _client_of(school_a, former_user)
+    url = f"/api/v1/homework/?lesson={lesson.pk}"
+    assert [h["text"] for h in client.get(url).json()] == ["№ 5"]
+    # when the teaching ends yesterday
+    with schema_context(school_a.schema_name):
+        yesterday = timezone.localdate() - timedelta(days=1)
+        Teaching.objects.filter(staff=former).update(end=yesterday)
+    # then the class's homework is no longer theirs to read
+    assert client.get(url).json() == []
+
+
 def test_lists_run_the_same_queries_for_any_length(school_a):
     s = _setup(school_a)
     director = school_client(school_a, SchoolRole.DIRECTOR)
     with schema_context(school_a.schema_name):
-        lessons = list(Lesson.objects.filter(school_class=s["class"]).order_by("date")[:6])
+        lessons = list(Lesson.objects.filter(school_class=s["class"]).order_by("date")[:4])
     url = "/api/v1/homework/?class={}&from=2026-09-01&to=2026-09-30".format(s["class"].pk)
 
     def add(lesson):
         body = {"lesson": lesson.pk, "text": "x", "students": [s["pupil"].pk]}
         assert s["client"].post("/api/v1/homework/", body, "application/json").status_code == 201
 
+    def measured(client, rows):
+        client.get(url)  # the schema switch back costs one query once
+        with CaptureQueriesContext(connection) as queries:
+            assert len(client.get(url).json()) == rows
+        return len(queries)
+
+    # the director reads every lesson's; the teacher those they teach (`lessons_readable`)
     add(lessons[0])
-    director.get(url)
-    with CaptureQueriesContext(connection) as few:
-        director.get(url)
-    for lesson in lessons[1:4]:
+    few = {"director": measured(director, 1), "teacher": measured(s["client"], 1)}
+    for lesson in lessons[1:4]:  # every Monday of September
         add(lesson)
-    with CaptureQueriesContext(connection) as many:
-        assert len(director.get(url).json()) == 4
-    assert len(many) == len(few)
-    with CaptureQueriesContext(connection) as plans_few:
+    assert measured(director, 4) == few["director"]
+    assert measured(s["client"], 4) == few["teacher"]
+
+
+def test_the_plan_list_runs_the_same_queries_for_any_length(school_a):
+    s = _setup(school_a)
+    director = school_client(school_a, SchoolRole.DIRECTOR)
+
+    def plan(school_class):
+        plans.plan_create(
+            ctx=kit.CTX, caller=tk.ADMIN, year=s["year"], subject=s["subject"],
+            school_class=school_class, author=s["teacher"],
+        )  # fmt: skip
+
+    def measured(rows):
         director.get("/api/v1/plans/")
-    assert len(plans_few) < 15
+        with CaptureQueriesContext(connection) as queries:
+            assert len(director.get("/api/v1/plans/").json()) == rows
+        return len(queries)
+
+    with schema_context(school_a.schema_name):
+        plan(s["class"])
+    few = measured(1)
+    with schema_context(school_a.schema_name):
+        for letter in "БВГД":
+            plan(kit.school_class(letter=letter))
+    assert measured(5) == few

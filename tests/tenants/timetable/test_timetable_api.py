@@ -9,6 +9,7 @@ from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 
 from otmetka.accounts.roles import SchoolRole
+from tenants.people import services as people
 from tenants.timetable.api.urls import router
 from tests.factories import school_client
 from tests.routes import assert_outsiders_refused, call_route, router_routes
@@ -48,6 +49,15 @@ def test_a_clash_is_a_400_naming_it_and_lists_filter(school_a):
     )
     assert clash.status_code == 400
     assert "вторник, 3-й урок" in clash.json()["fields"]["teacher"][0]
+    # a class or a group: exactly one of them
+    with schema_context(school_a.schema_name):
+        group = people.group_create(
+            ctx=kit.CTX, year=five_a.year, kind="optional", name="5А мат. 1", classes=[five_a]
+        )
+    for unit in ({"school_class": None}, {"group": group.pk}):
+        bad = deputy.post("/api/v1/timetable/", {**body, **unit}, content_type="application/json")
+        assert bad.status_code == 400
+        assert bad.json()["fields"]["class"] == ["Укажите класс или группу."]
     listed = deputy.get(f"/api/v1/timetable/?teacher={teacher.pk}")
     assert [e["unit"] for e in listed.json()] == ["5А"]
     assert deputy.get(f"/api/v1/timetable/?class={five_b.pk}").json() == []

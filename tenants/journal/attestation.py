@@ -14,17 +14,28 @@ from django.db.models import Q
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
+from otmetka.accounts.caller import Caller
+from otmetka.accounts.roles import Scope
+from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
-from tenants.audit.services import school_audit_append
+from tenants.audit.services import school_audit_append, school_audit_append_many
 from tenants.configuration.models import Period, Subject, WorkType
 from tenants.configuration.selectors import grading_system_for, regulation_in_force
-from tenants.people.models import ClassMembership, SchoolClass, Staff, Student
+from tenants.people.models import (
+    ClassMembership,
+    GroupMembership,
+    SchoolClass,
+    Staff,
+    Student,
+    Teaching,
+)
 from tenants.people.selectors import teaches
 from tenants.timetable.models import Lesson
 
 from .models import Attendance, DowngradeNotice, ExamResult, Mark, PeriodMark, Task, YearMark
 from .period_marks import year_mark_predicted
-from .services import _Scales, writable_lesson_ids
+from .selectors import student_period_average
+from .services import _attendance_audit, _mark_audit, _Scales, writable_lesson_ids
 
 # --- make-ups (JRN-15)
 
@@ -43,9 +54,16 @@ def makeup_record(
 ) -> Mark:
     """Credit a topic missed for illness or a valid reason: the mark goes under that lesson's
     topic, citing the make-up protocol; the absence stays, with a note. Allowed after a lock
-    (AUD-03 exempts make-ups)."""
+    (AUD-03 exempts make-ups). Two audit records: the mark (`journal.makeup`, with the task it
+    goes under) and the absence's note (`journal.attendance_change`, old and new), so an
+    invalidation (AUD-06) flags the one and rolls the other back."""
+    if lesson.pk not in writable_lesson_ids(author, [lesson], timezone.localdate()):
+        raise PermissionDenied("Отработку вносит учитель этого предмета в классе.")
     absence = (
-        Attendance.objects.select_related("code").filter(lesson=lesson, student=student).first()
+        Attendance.objects.select_related("code")
+        .select_for_update(of=("self",))
+        .filter(lesson=lesson, student=student)
+        .first()
     )
     errors: dict[str, list[str]] = {}
     if absence is None or absence.code is None or not absence.code.allows_makeup:
@@ -56,8 +74,6 @@ def makeup_record(
         errors["protocol"] = ["Укажите номер протокола отработки."]
     if protocol_date < lesson.date:
         errors["protocol_date"] = ["Протокол не может быть раньше урока."]
-    if lesson.pk not in writable_lesson_ids(author, [lesson], timezone.localdate()):
-        errors["author"] = ["Отработку вносит учитель этого предмета в классе."]
     scale = _Scales().values(lesson)
     if value not in scale:
         errors["value"] = [f"Нет такой отметки в шкале ({', '.join(scale)})."]
@@ -71,16 +87,21 @@ def makeup_record(
         task=task, student=student, value=value, numeric=scale.get(value), comment=cite[:300],
         entered_at=timezone.now(), entered_by=author,
     )  # fmt: skip
-    old_note = absence.note
-    absence.note = (f"{old_note}; " if old_note else "") + "отработано"
+    old_absence = _attendance_audit(absence)
+    absence.note = ((f"{absence.note}; " if absence.note else "") + "отработано")[:300]
     absence.version += 1
     absence.save(update_fields=["note", "version"])
-    school_audit_append(
-        ctx=ctx, action="journal.makeup", obj=mark,
-        new={"student": student.pk, "lesson": lesson.pk, "value": value,
-             "absence": absence.code.code, "protocol": protocol.strip(),
-             "protocol_date": protocol_date},
-        reason=cite,
+    makeup = _mark_audit(mark, lesson) | {
+        "work_type": work_type.code, "absence": absence.code.code,
+        "protocol": protocol.strip(), "protocol_date": protocol_date,
+    }  # fmt: skip
+    school_audit_append_many(
+        ctx=ctx,
+        entries=[
+            Entry("journal.makeup", mark, None, makeup, cite),
+            Entry("journal.attendance_change", absence, old_absence, _attendance_audit(absence),
+                  cite),
+        ],
     )  # fmt: skip
     return mark
 
@@ -102,18 +123,48 @@ def downgrade_notice(
     subject: Subject,
     period: Period,
     intended: str,
-    average: Decimal,
     reason: str,
     today: date | None = None,
 ) -> DowngradeNotice:
     """Record that guardians are told the intended period mark is below the average, with the
     reason, at least `downgrade_notice_lessons_before_end` lessons before the period ends (a
-    later notice is recorded and flagged late)."""
+    later notice is recorded and flagged late).
+
+    The student must be in `school_class` (on `today`, or on the period's last day once it has
+    ended), the period one of the class's, and `intended` a code of the subject's scale there.
+    The average is computed here from the student's marks in the period, as the grid and the
+    diary compute it (`selectors.student_period_average`); a figure sent by the client is not
+    taken (the API still accepts an `average` field from older clients and ignores it). With no
+    marks in the period there is no average to notify against: refused."""
     today = today or timezone.localdate()
     if not teaches(author, subject_id=subject.pk, school_class_id=school_class.pk):
         raise PermissionDenied("Уведомление направляет учитель этого предмета.")
+    errors: dict[str, list[str]] = {}
+    on = min(today, period.end)
+    member = (
+        ClassMembership.objects.filter(school_class=school_class, student=student, start__lte=on)
+        .filter(Q(end__isnull=True) | Q(end__gte=on))
+        .exists()
+    )
+    if not member:
+        errors["student"] = ["Обучающийся не учится в этом классе."]
+    structure = period.structure
+    if structure.year_id != school_class.year_id or not (
+        structure.grade_from <= school_class.grade <= structure.grade_to
+    ):
+        errors["period"] = ["Этот период не относится к классу."]
+    grade = school_class.grade
+    system = grading_system_for(subject=subject, grade=grade, school_class=school_class)
+    codes = [v.code for v in system.values.order_by("position")]
+    if intended not in codes:
+        errors["intended"] = [f"Нет такой отметки в шкале ({', '.join(codes)})."]
     if not reason.strip():
-        raise ValidationError({"reason": ["Укажите причину."]})
+        errors["reason"] = ["Укажите причину."]
+    if errors:
+        raise ValidationError(errors)
+    average = student_period_average(student=student, subject=subject, period=period).value
+    if average is None:
+        raise ValidationError({"student": ["За период нет отметок: средний балл не рассчитан."]})
     needed = int(regulation_in_force(period.end)["downgrade_notice_lessons_before_end"])
     left = lessons_left(Q(school_class=school_class, subject=subject), period, today)
     notice = DowngradeNotice.objects.create(
@@ -123,8 +174,9 @@ def downgrade_notice(
     )  # fmt: skip
     school_audit_append(
         ctx=ctx, action="journal.downgrade_notice", obj=notice,
-        new={"student": student.pk, "subject": subject.pk, "intended": intended,
-             "average": average, "lessons_left": left, "late": notice.is_late},
+        new={"student": student.pk, "class": school_class.pk, "subject": subject.pk,
+             "period": period.pk, "intended": intended, "average": average,
+             "lessons_left": left, "late": notice.is_late},
         reason=notice.reason,
     )  # fmt: skip
     return notice
@@ -133,18 +185,56 @@ def downgrade_notice(
 # --- exam and attestation results (JRN-14)
 
 
+def _teaches_student(staff: Staff, subject: Subject, student: Student, on: date) -> bool:
+    """Whether `staff` teaches `subject` on `on` to a class or group `student` is in then.
+    One query."""
+    current = Q(start__lte=on) & (Q(end__isnull=True) | Q(end__gte=on))
+    classes = ClassMembership.objects.filter(current, student=student).values("school_class_id")
+    groups = GroupMembership.objects.filter(current, student=student).values("group_id")
+    return (
+        Teaching.objects.filter(current, staff=staff, subject=subject)
+        .filter(Q(school_class_id__in=classes) | Q(group_id__in=groups))
+        .exists()
+    )
+
+
+def _exam_view(result: ExamResult) -> dict:
+    return {
+        "student": result.student_id,
+        "subject": result.subject_id,
+        "kind": result.kind,
+        "held_on": result.held_on,
+        "value": result.value,
+        "score": result.score,
+        "entered_by": result.entered_by_id,
+    }
+
+
 @transaction.atomic
 def exam_result_record(
     *,
     ctx: AuditContext,
+    caller: Caller,
+    author: Staff,
     student: Student,
     subject: Subject,
     kind: str,
     held_on: date,
     value: str = "",
     score: int | None = None,
-    author: Staff,
 ) -> ExamResult:
+    """Record an interim or final attestation or a state exam result (JRN-14). Entered by the
+    director or a deputy (`journal:correct`) for any student, or by a teacher (`journal:write`)
+    who teaches the subject today to the student's class or group; anyone else is refused
+    (403). A result for the same student, subject, kind and day replaces the stored one; the
+    audit record keeps both."""
+    if not caller.has_any({Scope.JOURNAL_CORRECT}) and not (
+        caller.has_any({Scope.JOURNAL_WRITE})
+        and _teaches_student(author, subject, student, timezone.localdate())
+    ):
+        raise PermissionDenied(
+            "Результаты аттестации вносят администрация и учитель этого предмета в классе."
+        )
     errors = {}
     if kind not in ExamResult.Kind.values:
         errors["kind"] = ["Нет такого вида аттестации."]
@@ -154,16 +244,19 @@ def exam_result_record(
         errors["score"] = ["Баллы — от 0 до 100."]
     if errors:
         raise ValidationError(errors)
-    result, _ = ExamResult.objects.update_or_create(
-        student=student, subject=subject, kind=kind, held_on=held_on,
-        defaults={"value": value, "score": score, "entered_by": author,
-                  "entered_at": timezone.now()},
-    )  # fmt: skip
+    stored = (
+        ExamResult.objects.select_for_update()
+        .filter(student=student, subject=subject, kind=kind, held_on=held_on)
+        .first()
+    )
+    old = _exam_view(stored) if stored is not None else None
+    result = stored or ExamResult(student=student, subject=subject, kind=kind, held_on=held_on)
+    result.value, result.score = value, score
+    result.entered_by, result.entered_at = author, timezone.now()
+    result.save()
     school_audit_append(
-        ctx=ctx, action="journal.exam_result", obj=result,
-        new={"student": student.pk, "subject": subject.pk, "kind": kind, "value": value,
-             "score": score, "held_on": held_on},
-    )  # fmt: skip
+        ctx=ctx, action="journal.exam_result", obj=result, old=old, new=_exam_view(result)
+    )
     return result
 
 

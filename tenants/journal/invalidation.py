@@ -6,7 +6,12 @@ audit log, newest first, so each cell ends as it was before `since`:
 - an entry made after `since` stays, flagged invalid (struck through in the journal, left out of
   averages, the diary and reports) and listed for re-entry;
 - a change made after `since` is rolled back to the value before it;
-- an entry removed after `since` is restored.
+- an entry removed after `since` is restored, credited to whoever had entered it (the
+  `entered_by` of the removal's audit record; records written before it was kept there credit
+  the account's own staff record);
+- a make-up (`journal.makeup`) counts as an entry: its mark is flagged, and the note it added to
+  the absence is rolled back (the make-up audits that note as a `journal.attendance_change`).
+  The task a make-up creates stays, holding the flagged mark, as any flagged entry stays.
 Each step appends its own audit record (`journal.invalidate`) in the same transaction; running
 it twice changes nothing more.
 """
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from otmetka.audit.chain import Entry
@@ -30,10 +36,18 @@ from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Yea
 from .services import _Scales
 
 ACTIONS = [
-    "journal.mark_add", "journal.mark_change", "journal.mark_remove",
+    "journal.mark_add", "journal.mark_change", "journal.mark_remove", "journal.makeup",
     "journal.attendance_add", "journal.attendance_change", "journal.topic_set",
     "journal.period_mark", "journal.year_mark",
 ]  # fmt: skip
+
+
+def _kind_of(action: str) -> tuple[str, str]:
+    """An action's operation and the kind of row it touched: a make-up enters a mark."""
+    operation = action.split(".", 1)[1]
+    if operation == "makeup":
+        return "mark_add", "mark"
+    return operation, operation.split("_", 1)[0]
 
 
 @dataclass
@@ -66,11 +80,11 @@ def journal_invalidate(
     codes = {c.code: c for c in AbsenceCode.objects.all()}
     models = {"mark": Mark, "attendance": Attendance, "topic": LessonRecord,
               "period": PeriodMark, "year": YearMark}  # fmt: skip
-    kinds = {r.pk: r.action.split(".", 1)[1] for r in records}
+    kinds = {r.pk: _kind_of(r.action) for r in records}
     # every row the records touch, and the lessons of changed marks: a query per kind, not per row
     wanted: dict[str, set[int]] = {}
     for record in records:
-        wanted.setdefault(kinds[record.pk].split("_", 1)[0], set()).add(int(record.object_id))
+        wanted.setdefault(kinds[record.pk][1], set()).add(int(record.object_id))
     rows = {
         (name, obj.pk): obj
         for name, ids in wanted.items()
@@ -83,25 +97,44 @@ def journal_invalidate(
             "subject", "school_class", "group"
         )
     }
-    author = Staff.objects.filter(user_id=user_id).first() or Staff.objects.order_by("pk").first()
+    # older records have no `entered_by`: their restored marks go to the account's staff record
+    account = Staff.objects.filter(user_id=user_id).values_list("pk", flat=True).first()
+    cells = _cells_of_removed(records, kinds, rows)
     entries: list[Entry] = []
     for record in records:
-        kind = kinds[record.pk]
-        name = kind.split("_", 1)[0]
+        kind, name = kinds[record.pk]
         row = rows.get((name, int(record.object_id)))
         before = record.old
         if kind == "mark_remove":  # restore the removed mark
             if row is None and before:
-                row = Mark.objects.create(
-                    task_id=before["task"], student_id=before["student"], value=before["value"],
-                    numeric=scales.values(lessons[before["lesson"]]).get(before["value"]),
-                    comment=before.get("comment", ""), entered_at=now, entered_by=author,
-                    version=1,
-                )  # fmt: skip
+                cell = (before["task"], before["student"])
+                row, ours = cells.get(cell, (None, False))
+                if row is not None and ours:  # the account filled the cell again: back
+                    _restore(row, before, scales, codes, lessons)
+                    row.invalidated_at = None
+                    row.version += 1
+                    row.save()
+                    report.restored += 1
+                elif row is None:
+                    credited = before.get("entered_by") or account
+                    if credited is None:  # nobody to credit it to: left for a later run
+                        continue
+                    row = Mark.objects.create(
+                        task_id=cell[0], student_id=cell[1], value=before["value"],
+                        numeric=scales.values(lessons[before["lesson"]]).get(before["value"]),
+                        comment=before.get("comment", ""), entered_at=now,
+                        entered_by_id=credited, version=1,
+                    )  # fmt: skip
+                    ours = True
+                    cells[cell] = (row, ours)
+                    report.restored += 1
+                if not ours:  # someone else entered the cell again since: theirs stands
+                    continue
                 # older records of the removed mark (a change, or its entry after `since`, which
-                # flags it) now apply to the restored row
+                # flags it) now apply to the row in its cell
                 rows[(name, int(record.object_id))] = row
-                report.restored += 1
+            if row is None:  # nothing to restore it from
+                continue
         elif row is None:
             continue
         elif before is None:  # an entry made after `since`: flag it
@@ -130,10 +163,29 @@ def journal_invalidate(
     return report
 
 
+def _cells_of_removed(records, kinds, rows) -> dict[tuple[int, int], tuple[Mark, bool]]:
+    """The marks now in the cells whose marks the records removed (one query): (task, student)
+    → the mark, and whether the account entered it (filled the cell again after removing)."""
+    removed = [r.old for r in records if kinds[r.pk][0] == "mark_remove" and r.old]
+    if not removed:
+        return {}
+    added = {int(r.object_id) for r in records if kinds[r.pk] == ("mark_add", "mark")}
+    wanted = Q()
+    for old in removed:
+        wanted |= Q(task_id=old["task"], student_id=old["student"])
+    cells = {}
+    for mark in Mark.objects.filter(wanted):
+        cell = (mark.task_id, mark.student_id)
+        cells[cell] = (rows.get(("mark", mark.pk), mark), mark.pk in added)
+    return cells
+
+
 def _restore(row, before: dict, scales: _Scales, codes: dict, lessons: dict) -> None:
     if isinstance(row, Mark):
         row.value, row.comment = before["value"], before.get("comment", "")
         row.numeric = scales.values(lessons[before["lesson"]]).get(row.value)
+        if before.get("entered_by"):
+            row.entered_by_id = before["entered_by"]
     elif isinstance(row, Attendance):
         row.code = codes.get(before.get("code") or "")
         row.late_minutes, row.note = before.get("late_minutes"), before.get("note", "")

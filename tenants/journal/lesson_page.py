@@ -28,7 +28,9 @@ def _rows(lesson: Lesson, only: set[int] | None):
     if only is not None:
         members &= only
     students = list(Student.objects.filter(pk__in=members).order_by("last_name", "first_name"))
-    attendance = {a.student_id: a for a in Attendance.objects.filter(lesson=lesson)}
+    attendance = {
+        a.student_id: a for a in Attendance.objects.filter(lesson=lesson).select_related("code")
+    }
     return [(s, attendance.get(s.pk)) for s in students]
 
 

@@ -24,7 +24,9 @@ def _units(request) -> list[Teaching]:
     """The class-or-group and subject pairs the caller keeps or reads, one row each."""
     today = timezone.localdate()
     current = Q(start__lte=today) & (Q(end__isnull=True) | Q(end__gte=today))
-    teaching = Teaching.objects.filter(current).select_related("school_class", "group", "subject")
+    teaching = Teaching.objects.filter(current).select_related(
+        "school_class", "group", "subject", "staff"
+    )
     if not (request.caller.has_any({Scope.PEOPLE_READ})):
         staff = staff_of(request.caller)
         if staff is None:

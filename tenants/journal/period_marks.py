@@ -141,9 +141,7 @@ def period_marks_save(
             period=period, subject=subject, school_class=school_class, group=group
         ).select_for_update()
     }
-    closed = period.closed_at is not None and (
-        period.reopened_until is None or period.reopened_until < now
-    )
+    closed = period.is_locked(now)
     errors: dict[str, list[str]] = {}
     saved, entries = [], []
     for i, change in enumerate(changes):
@@ -272,17 +270,20 @@ def year_marks_save(
     notations = {n.code for n in Notation.objects.filter(is_enabled=True)}
     stored = {
         m.student_id: m
-        for m in YearMark.objects.filter(year=unit.year, subject=subject, kind=kind)
-        .select_for_update()
-    }  # fmt: skip
+        for m in YearMark.objects.filter(
+            year=unit.year, subject=subject, kind=kind, student_id__in=members
+        ).select_for_update()  # the unit's rows only, not the whole school's
+    }
+    bad_kind = kind not in YearMark.Kind.values
+    not_open = last is None or today < window(last).opens  # once, not per row
     errors: dict[str, list[str]] = {}
     saved = []
     for i, change in enumerate(changes):
         problems = []
         mark = stored.get(change.student)
-        if kind not in YearMark.Kind.values:
+        if bad_kind:
             problems.append("Вид: годовая или итоговая.")
-        if last is None or today < window(last).opens:
+        if not_open:
             problems.append("Годовые отметки — когда откроется окно последнего периода.")
         if change.student not in members:
             problems.append("Обучающийся не учится в этом классе или группе.")

@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -34,14 +34,11 @@ from tenants.configuration.models import Period, WorkType
 from tenants.configuration.selectors import grading_system_for
 from tenants.people.models import ClassMembership, GroupMembership, Staff
 from tenants.people.selectors import unit_grade
-from tenants.school.clock import school_zone
+from tenants.school.clock import day_end, school_zone
 from tenants.timetable.access import writable_lesson_ids
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, LessonRecord, Mark, Task
-
-DAY_END = time(23, 59, 59)
-
 
 # --- inputs and results
 
@@ -95,17 +92,13 @@ class SaveResult:
 # --- deadlines (X-03)
 
 
-def _day_end(day: date, zone) -> datetime:
-    return datetime.combine(day, DAY_END, tzinfo=zone)
-
-
 def mark_due(lesson_date: date, work_type: WorkType, zone=None) -> datetime:
     """The last moment a mark for a task of `work_type` is on time (school time)."""
-    return _day_end(lesson_date + timedelta(days=work_type.mark_due_days), zone or school_zone())
+    return day_end(lesson_date + timedelta(days=work_type.mark_due_days), zone)
 
 
 def lesson_day_due(lesson_date: date, zone=None) -> datetime:
-    return _day_end(lesson_date, zone or school_zone())
+    return day_end(lesson_date, zone)
 
 
 # --- rights, periods, membership
@@ -138,7 +131,7 @@ def locked_lessons(lessons: Sequence[Lesson], now: datetime) -> dict[int, str]:
                 continue
             if not (period.structure.grade_from <= grade <= period.structure.grade_to):
                 continue
-            if period.reopened_until is None or period.reopened_until < now:
+            if period.is_locked(now):
                 locked[lesson.pk] = f"Период «{period.name}» закрыт: нужен запрос на исправление."
     return locked
 
@@ -298,7 +291,8 @@ def _load(marks, attendance, topics) -> _Loaded:
         for lesson_id, students in _by(attendance, "lesson", "student").items():
             wanted |= Q(lesson_id=lesson_id, student_id__in=students)
         attendance_rows = {
-            (a.lesson_id, a.student_id): a for a in Attendance.objects.filter(wanted)
+            (a.lesson_id, a.student_id): a
+            for a in Attendance.objects.filter(wanted).select_related("code")
         }
     records = {
         r.lesson_id: r
@@ -547,6 +541,7 @@ def _mark_audit(mark: Mark, lesson: Lesson) -> dict:
         "value": mark.value,
         "comment": mark.comment,
         "late": mark.is_late,
+        "entered_by": mark.entered_by_id,  # whom a restored mark is credited to (AUD-06)
     }
 
 

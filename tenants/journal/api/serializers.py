@@ -1,24 +1,14 @@
 from rest_framework import serializers
 
 from tenants.configuration.models import Period, Subject, WorkType
-from tenants.people.models import Group, SchoolClass, Staff, Student
+from tenants.people.api.serializers import ClassOrGroupSerializer
+from tenants.people.models import SchoolClass, Staff, Student
 from tenants.timetable.models import Lesson
 
 
-class GridQuerySerializer(serializers.Serializer):
-    school_class = serializers.PrimaryKeyRelatedField(
-        queryset=SchoolClass.objects.all(), required=False, allow_null=True, default=None
-    )
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.all(), required=False, allow_null=True, default=None
-    )
+class GridQuerySerializer(ClassOrGroupSerializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     period = serializers.PrimaryKeyRelatedField(queryset=Period.objects.select_related("structure"))
-
-    def validate(self, attrs):
-        if (attrs["school_class"] is None) == (attrs["group"] is None):
-            raise serializers.ValidationError({"class": ["Укажите класс или группу."]})
-        return attrs
 
 
 class TaskWriteSerializer(serializers.Serializer):
@@ -145,9 +135,12 @@ class DowngradeNoticeSerializer(serializers.Serializer):
     school_class = serializers.PrimaryKeyRelatedField(queryset=SchoolClass.objects.all())
     student = serializers.PrimaryKeyRelatedField(queryset=Student.objects.all())
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
-    period = serializers.PrimaryKeyRelatedField(queryset=Period.objects.all())
+    period = serializers.PrimaryKeyRelatedField(queryset=Period.objects.select_related("structure"))
     intended = serializers.CharField(max_length=10)
-    average = serializers.DecimalField(max_digits=6, decimal_places=2, min_value=0)
+    # accepted from older clients and ignored: the service computes the average from the marks
+    average = serializers.DecimalField(
+        max_digits=6, decimal_places=2, min_value=0, required=False, allow_null=True
+    )
     reason = serializers.CharField(max_length=2000)
 
 
@@ -182,24 +175,7 @@ class YearMarkChangeSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
 
 
-class YearMarksSerializer(serializers.Serializer):
-    school_class = serializers.PrimaryKeyRelatedField(
-        queryset=SchoolClass.objects.select_related("year"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
-    group = serializers.PrimaryKeyRelatedField(
-        queryset=Group.objects.select_related("year"),
-        required=False,
-        allow_null=True,
-        default=None,
-    )
+class YearMarksSerializer(ClassOrGroupSerializer):
     subject = serializers.PrimaryKeyRelatedField(queryset=Subject.objects.all())
     kind = serializers.ChoiceField(choices=["year", "final"], default="year")
     marks = YearMarkChangeSerializer(many=True, max_length=200)
-
-    def validate(self, attrs):
-        if (attrs["school_class"] is None) == (attrs["group"] is None):
-            raise serializers.ValidationError({"class": ["Укажите класс или группу."]})
-        return attrs

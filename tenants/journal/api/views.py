@@ -218,19 +218,26 @@ class JournalViewSet(ScopedViewSet):
     @extend_schema(request=DowngradeNoticeSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["post"], url_path="downgrade-notices")
     def downgrade_notices(self, request):
-        """JRN-12: record the notice to guardians of an intended mark below the average."""
+        """JRN-12: record the notice to guardians of an intended mark below the average. The
+        average is the server's, from the student's marks (returned); an `average` in the body
+        is ignored."""
         data = validated(DowngradeNoticeSerializer, request)
+        data.pop("average", None)
         author = self._author()
         notice = attestation.downgrade_notice(ctx=self.ctx(), author=author, **data)
-        return Response({"id": notice.pk, "lessons_left": notice.lessons_left,
-                         "late": notice.is_late}, status=status.HTTP_201_CREATED)  # fmt: skip
+        return Response({"id": notice.pk, "average": str(notice.average),
+                         "lessons_left": notice.lessons_left, "late": notice.is_late},
+                        status=status.HTTP_201_CREATED)  # fmt: skip
 
     @extend_schema(request=ExamResultSerializer, responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["post"], url_path="exam-results")
     def exam_results(self, request):
-        """JRN-14: an interim or final attestation or a state exam result."""
+        """JRN-14: an interim or final attestation or a state exam result: the director and
+        deputies, or a teacher of the subject in the student's class or group (403 otherwise)."""
         data = validated(ExamResultSerializer, request)
-        result = attestation.exam_result_record(ctx=self.ctx(), author=self._author(), **data)
+        result = attestation.exam_result_record(
+            ctx=self.ctx(), caller=self.caller, author=self._author(), **data
+        )
         return Response({"id": result.pk, "kind": result.kind, "value": result.value,
                          "score": result.score}, status=status.HTTP_201_CREATED)  # fmt: skip
 

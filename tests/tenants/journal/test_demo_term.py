@@ -20,7 +20,9 @@ def test_demo_timetables_and_a_term_of_the_journal():
     from tenants.timetable.models import CurriculumLine, Lesson, LessonPlan, TimetableEntry
 
     assert CliRunner().invoke(main, ["demo"], catch_exceptions=False).exit_code == 0
-    for school in School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]):
+    schools = list(School.objects.filter(slug__in=["school-1", "school-16", "lyceum-21"]))
+    assert len(schools) == 3, [school.slug for school in schools]
+    for school in schools:
         with schema_context(school.schema_name):
             entries = TimetableEntry.objects.all()
             assert entries.count() > 300, school.slug

@@ -10,7 +10,8 @@ from otmetka.accounts.activation import credentials_compromised
 from otmetka.accounts.roles import SchoolRole
 from otmetka.audit.context import AuditContext
 from tenants.audit.models import AuditRecord
-from tenants.journal import invalidation, services
+from tenants.configuration.models import WorkType
+from tenants.journal import attestation, invalidation, services
 from tenants.journal.models import Attendance, LessonRecord, Mark
 from tests.factories import school_client
 from tests.tenants.journal.test_journal_api import _setup
@@ -119,3 +120,66 @@ def test_a_mark_entered_and_removed_after_the_compromise_comes_back_flagged(scho
         invalidation.journal_invalidate(ctx=kit.CTX, user_id=teacher.user_id, since=since)
         back = Mark.objects.get(task=task, student=a)
         assert back.value == "2" and back.invalidated_at is not None  # visible, struck through
+
+
+def test_restored_marks_keep_their_author_and_a_makeup_is_undone(school_a):
+    # given: a colleague's marks and an excused absence, entered before the compromise
+    s = _setup(school_a)
+    a, b, c = s["students"]
+    first, second = s["tasks"][0], s["tasks"][1]
+    lesson = s["lessons"][0]
+    teacher = s["teacher"]
+    as_teacher = AuditContext(actor_id=teacher.user_id, actor_role="subject_teacher", source="api")
+    with schema_context(school_a.schema_name):
+        colleague = kit.staff("Коллегова")
+        kit.teach(colleague, s["class"])
+        before = services.journal_save(
+            ctx=kit.CTX, author=colleague,
+            marks=[services.MarkChange(first.pk, a.pk, "4"),
+                   services.MarkChange(first.pk, b.pk, "3"),
+                   services.MarkChange(second.pk, c.pk, "5")],
+            attendance=[services.AttendanceChange(lesson.pk, c.pk, "Б")],
+        )  # fmt: skip
+        version = {(m.task_id, m.student_id): m.version for m in before.marks}
+        since = timezone.now()
+        # when: the intruder removes one mark, changes another, empties and refills a cell...
+        services.journal_save(
+            ctx=as_teacher, author=teacher,
+            marks=[services.MarkChange(first.pk, a.pk, "", version=version[(first.pk, a.pk)],
+                                       reason="x"),
+                   services.MarkChange(first.pk, b.pk, "2", version=version[(first.pk, b.pk)],
+                                       reason="x"),
+                   services.MarkChange(second.pk, c.pk, "", version=version[(second.pk, c.pk)],
+                                       reason="x")],
+        )  # fmt: skip
+        services.journal_save(
+            ctx=as_teacher, author=teacher, marks=[services.MarkChange(second.pk, c.pk, "2")]
+        )
+        # ...and credits a make-up of the missed lesson
+        makeup = attestation.makeup_record(
+            ctx=as_teacher, author=teacher, lesson=lesson, student=c,
+            work_type=WorkType.objects.get(code="oral"), value="5", protocol="7",
+            protocol_date=lesson.date,
+        )  # fmt: skip
+        report = invalidation.journal_invalidate(ctx=kit.CTX, user_id=teacher.user_id, since=since)
+
+        # then: every cell is as before, credited to whoever entered it; the make-up is flagged
+        cells = {
+            (m.task_id, m.student_id): (m.value, m.entered_by_id, m.invalidated_at is not None)
+            for m in Mark.objects.exclude(pk=makeup.pk)
+        }
+        assert cells == {
+            (first.pk, a.pk): ("4", colleague.pk, False),
+            (first.pk, b.pk): ("3", colleague.pk, False),
+            (second.pk, c.pk): ("5", colleague.pk, False),
+        }
+        makeup.refresh_from_db()
+        assert makeup.invalidated_at is not None
+        absence = Attendance.objects.get(lesson=lesson, student=c)
+        assert absence.note == "" and absence.code.code == "Б"
+        # the make-up's mark and note, the change, the removal, the refill and the emptying
+        assert (report.invalidated, report.restored) == (2, 4)
+        undone = AuditRecord.objects.filter(pk__in=report.records)
+        assert {"journal.makeup", "journal.attendance_change"} <= set(
+            undone.values_list("action", flat=True)
+        )

@@ -141,3 +141,35 @@ def test_the_absence_codes_page(school_a, school_b):
     with schema_context(school_a.schema_name):
         made.refresh_from_db()
         assert not made.is_active
+
+
+def test_the_journals_list_runs_the_same_queries_for_any_number_of_rows(school_a):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django_tenants.utils import schema_context
+
+    from tests.tenants.people import kit
+    from tests.tenants.timetable.test_lessons import _school
+
+    # given: the director, and maths taught in two classes by two teachers
+    with schema_context(school_a.schema_name):
+        _school()  # Датова in 5А
+        kit.teach(kit.staff("Бэшкина"), kit.school_class(letter="Б"))
+    director = school_client(school_a, SchoolRole.DIRECTOR)
+    director.get("/journal/")
+
+    # when: the list is read with 2 rows, then with 6
+    with CaptureQueriesContext(connection) as two:
+        page = director.get("/journal/").content.decode()
+    with schema_context(school_a.schema_name):
+        for name, letter in (("Вэшкина", "В"), ("Гэшкина", "Г"), ("Дэшкина", "Д"),
+                             ("Ешкина", "Е")):  # fmt: skip
+            kit.teach(kit.staff(name), kit.school_class(letter=letter))
+    director.get("/journal/")
+    with CaptureQueriesContext(connection) as six:
+        more = director.get("/journal/").content.decode()
+
+    # then: every teacher is shown, in the same number of queries
+    assert page.count("<tr>") == 1 + 2 and more.count("<tr>") == 1 + 6
+    assert "Бэшкина" in page and "Ешкина" in more
+    assert len(six) == len(two), [q["sql"][:80] for q in six.captured_queries]

@@ -3,7 +3,7 @@ changes after the deadline need a reason; a bad cell refuses the whole save and 
 concurrent edit is reported, not lost; a closed period refuses; the wrong teacher is refused;
 every saved cell has its audit record on an intact chain."""
 
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from django.core.exceptions import ValidationError
@@ -204,6 +204,21 @@ def test_a_closed_period_refuses_and_the_wrong_teacher_is_refused(school_a):
                 ctx=kit.CTX, author=teacher, marks=[services.MarkChange(oral.pk, a.pk, "5")]
             )
         assert "1 четверть" in locked.value.message_dict["marks[0]"][0]
+        # reopened until a moment: open before it, locked from it on (Period.is_locked)
+        until = timezone.now() + timedelta(hours=1)
+        Period.objects.filter(name="1 четверть").update(reopened_until=until)
+        open_before = services.journal_save(
+            ctx=kit.CTX, author=teacher, marks=[services.MarkChange(oral.pk, a.pk, "5")],
+            now=until - timedelta(seconds=1),
+        )  # fmt: skip
+        assert open_before.saved == 1
+        with pytest.raises(ValidationError) as at_the_end:
+            services.journal_save(
+                ctx=kit.CTX, author=teacher,
+                marks=[services.MarkChange(oral.pk, a.pk, "4", version=1, reason="описка")],
+                now=until,
+            )  # fmt: skip
+        assert "1 четверть" in at_the_end.value.message_dict["marks[0]"][0]
 
 
 def test_a_substitute_writes_that_lesson(school_a):

@@ -8,6 +8,7 @@ from otmetka.audit.chain import audit_append
 from otmetka.audit.context import AuditContext
 
 from .models import AuditRecord
+from .versions import data_changed
 
 
 def school_audit_append(
@@ -19,13 +20,18 @@ def school_audit_append(
     new: dict[str, Any] | None = None,
     reason: str = "",
 ) -> AuditRecord:
-    return audit_append(
+    record = audit_append(
         AuditRecord, ctx=ctx, action=action, obj=obj, old=old, new=new, reason=reason
-    )  # type: ignore[return-value]
+    )
+    data_changed()
+    return record  # type: ignore[return-value]
 
 
 def school_audit_append_many(*, ctx: AuditContext, entries: list) -> list:
     """Records for a bulk change to the school's chain, in order (one lock, one insert)."""
     from otmetka.audit.chain import audit_append_many
 
-    return audit_append_many(AuditRecord, ctx=ctx, entries=entries)
+    records = audit_append_many(AuditRecord, ctx=ctx, entries=entries)
+    if records:
+        data_changed()
+    return records

@@ -13,6 +13,8 @@ from datetime import date, timedelta
 
 from django.db import connection
 
+from tenants.school.across import schema_sql
+
 from . import regulation
 
 
@@ -72,12 +74,8 @@ STATE_LABELS = {
 WARN_FROM = "09-01"  # warnings from 1 September
 
 
-def _quote(schema: str) -> str:
-    return connection.ops.quote_name(schema)
-
-
 def _row_sql(schema: str) -> str:
-    checks = ", ".join(item.sql.format(s=_quote(schema)) for item in ITEMS)
+    checks = ", ".join(item.sql.format(s=schema_sql(schema)) for item in ITEMS)
     return f"SELECT %s, {checks}"
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -137,9 +138,12 @@ def regulation_in_force(on: date) -> dict[str, Any]:
 # --- grading assignments (CFG-06) ---------------------------------------------------------------
 
 
-def grading_system_for(*, subject: Subject | None, grade: int, school_class=None) -> GradingSystem:
-    """The scale of a subject in a class or grade, the most specific first: class + subject,
-    class, subject + grades, grades, then the default scale. 1–2 queries."""
+def grading_systems_for(
+    *, subject_ids: Iterable[int | None], grade: int, school_class=None
+) -> dict[int | None, GradingSystem]:
+    """The scale of each subject (None: the class or grade's own) in a class or grade, the most
+    specific first: class + subject, class, subject + grades, grades, then the default scale.
+    1–2 queries for any number of subjects."""
     candidates = list(
         GradingAssignment.objects.select_related("system").filter(
             Q(school_class__isnull=True, grade_from__lte=grade, grade_to__gte=grade)
@@ -148,12 +152,21 @@ def grading_system_for(*, subject: Subject | None, grade: int, school_class=None
             else Q(school_class__isnull=True, grade_from__lte=grade, grade_to__gte=grade)
         )
     )
+    candidates.sort(key=lambda a: (0 if a.school_class_id else 1, 0 if a.subject_id else 1))
+    default = None
+    systems = {}
+    for subject_id in subject_ids:
+        found = next((a.system for a in candidates if a.subject_id in (None, subject_id)), None)
+        if found is None:
+            default = default or GradingSystem.objects.get(is_default=True)
+            found = default
+        systems[subject_id] = found
+    return systems
+
+
+def grading_system_for(*, subject: Subject | None, grade: int, school_class=None) -> GradingSystem:
+    """The scale of one subject (see `grading_systems_for`). 1–2 queries."""
     subject_id = subject.pk if subject is not None else None
-
-    def rank(a: GradingAssignment) -> tuple[int, int]:
-        return (0 if a.school_class_id else 1, 0 if a.subject_id else 1)
-
-    for a in sorted(candidates, key=rank):
-        if a.subject_id in (None, subject_id):
-            return a.system
-    return GradingSystem.objects.get(is_default=True)
+    return grading_systems_for(subject_ids=[subject_id], grade=grade, school_class=school_class)[
+        subject_id
+    ]

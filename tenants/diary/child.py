@@ -10,14 +10,16 @@ PDN-07). Entries invalidated as a compromised account's (AUD-06) never show.
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 
 from tenants.configuration.averaging import WeightedMark, predicted_mark, weighted_average
 from tenants.configuration.models import HolidayPeriod, Period, Subject
-from tenants.configuration.selectors import grading_system_for, regulation_in_force
+from tenants.configuration.selectors import grading_systems_for, regulation_in_force
 from tenants.events.choices import ControlForm, EventLevel
 from tenants.events.models import ControlWork, Event, ExamChoice
 from tenants.journal.models import Attendance, Mark, PeriodMark, YearMark
@@ -67,30 +69,47 @@ def period_for(child: Child, period_id: int | None, on: date) -> Period | None:
     )
 
 
-def _scale(child: Child, subject: Subject | None):
-    system = grading_system_for(
-        subject=subject,
+@dataclass(frozen=True)
+class _Scale:
+    numeric: list[Decimal]  # the scale's numeric values, lowest first
+    code_of: dict[Decimal, str]
+    failing: frozenset[str]  # codes of the values that do not pass (DIA-09)
+
+
+def _scales(child: Child, subject_ids: Iterable[int | None]) -> dict[int | None, _Scale]:
+    """The scale of each subject in the child's class: 3 queries for any number of subjects."""
+    systems = grading_systems_for(
+        subject_ids=list(subject_ids),
         grade=child.grade or 1,
         school_class=SchoolClass.objects.filter(pk=child.class_id).first(),
     )
-    scale = [(v.code, v.numeric) for v in system.values.order_by("position")]
-    return [n for _, n in scale if n is not None], {n: c for c, n in scale if n is not None}
+    prefetch_related_objects(list(set(systems.values())), "values")
+    scales = {}
+    for subject_id, system in systems.items():
+        values = sorted(system.values.all(), key=lambda v: v.position)
+        scales[subject_id] = _Scale(
+            [v.numeric for v in values if v.numeric is not None],
+            {v.numeric: v.code for v in values if v.numeric is not None},
+            frozenset(v.code for v in values if not v.passes),
+        )
+    return scales
 
 
-def _average(child: Child, subject, marks, rules) -> dict:
-    numeric, code_of = _scale(child, subject)
+def _average(scale: _Scale, marks, rules) -> dict:
     average = weighted_average(
         [WeightedMark(m["numeric"], m["weight"]) for m in marks if m["numeric"] is not None],
         min_marks=int(rules.get("min_marks_per_period", 3)),
     )
     predicted = predicted_mark(
-        average.value, numeric, threshold=Decimal(str(rules.get("rounding_threshold", "0.5")))
+        average.value,
+        scale.numeric,
+        threshold=Decimal(str(rules.get("rounding_threshold", "0.5"))),
     )
     return {
         "average": _number(average.value),
         "count": average.count,
         "too_few": average.too_few,
-        "predicted": code_of.get(predicted) if predicted is not None else None,
+        "predicted": scale.code_of.get(predicted) if predicted is not None else None,
     }
 
 
@@ -139,7 +158,7 @@ def diary_subject(child: Child, subject: Subject, period: Period) -> dict:
             | {"weight": _number(m["weight"])}
             for m in marks
         ],
-        **_average(child, subject, marks, rules),
+        **_average(_scales(child, [subject.pk])[subject.pk], marks, rules),
         "period_marks": [
             {
                 "period": p.name,
@@ -178,6 +197,7 @@ def diary_summary(child: Child, period: Period) -> dict:
     period_marks = {m.subject_id: m for m in _unit_marks(PeriodMark, child, period=period)}
     subject_ids = set(by_subject) | set(absences) | set(period_marks)
     subjects = Subject.objects.in_bulk(subject_ids)
+    scales = _scales(child, subject_ids)
     rows = []
     for pk in sorted(subject_ids, key=lambda s: subjects[s].name):
         subject_marks = by_subject.get(pk, [])
@@ -185,18 +205,16 @@ def diary_summary(child: Child, period: Period) -> dict:
         rows.append({
             "subject": {"id": pk, "name": subjects[pk].name},
             "marks": [m["value"] for m in subject_marks],
-            **_average(child, subjects[pk], subject_marks, rules),
+            **_average(scales[pk], subject_marks, rules),
             "period_mark": (final.value or final.notation) if final else None,
             "missed": absences.get(pk, {}).get("missed", 0),
             "late": absences.get(pk, {}).get("late", 0),
         })  # fmt: skip
-    numeric, _ = _scale(child, None)
-    pass_mark = numeric[-2] if len(numeric) >= 2 else None  # the lowest satisfactory mark
     low = [
         {"date": m["date"], "subject": m["subject"], "value": m["value"], "topic": m["topic"],
          "work_type": m["work_type"]}
         for m in marks
-        if m["numeric"] is not None and pass_mark is not None and m["numeric"] < pass_mark
+        if m["value"] in scales[m["subject_id"]].failing
     ]  # fmt: skip
     missed = [
         {"date": day, "subject": subject, "code": code, "topic": topic if not invalid else ""}

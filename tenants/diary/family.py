@@ -7,20 +7,24 @@
 Nobody else, whatever their roles: staff read the journal, not the diary.
 
 Two queries whatever the number of schools and children: the memberships, then one query over
-the schools' schemas (`across.rows_across`).
+the schools' schemas (`across.rows_across`); the second is cached (see `family_of`).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+import logging
+from dataclasses import dataclass, field
 from datetime import date
 
+from django.core.cache import caches
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from otmetka.accounts.models import SchoolMembership
 from otmetka.accounts.roles import SchoolRole
 from otmetka.region.choices import SchoolStatus
+from tenants.audit.versions import data_versions
 from tenants.people.choices import Channel, Decision, StudentStatus
 from tenants.people.models import (
     ClassMembership,
@@ -30,8 +34,9 @@ from tenants.people.models import (
     full_name,
     short_name,
 )
+from tenants.school.across import rows_across
 
-from .across import rows_across
+log = logging.getLogger(__name__)
 
 DIARY_ROLES = (SchoolRole.GUARDIAN, SchoolRole.STUDENT)
 
@@ -76,6 +81,7 @@ class Family:
     children: list[Child]
     has_diary_role: bool  # a guardian or student membership somewhere, even with no child shown
     unavailable: list[str]  # schools where the diary is not open now (suspended, archived)
+    versions: dict[str, int] = field(default_factory=dict)  # the schools' data versions read
 
     def child(self, key: str) -> Child | None:
         return next((c for c in self.children if c.key == key), None)
@@ -113,18 +119,50 @@ def _visible_students(user_id: int, roles: list[str], today: date):
     )
 
 
+FAMILY_CACHE_SECONDS = 3600
+
+
 def family_of(user_id: int | None) -> Family:
+    """The caller's children. Cached per account, day and the data versions of their schools
+    (`tenants.audit.versions`): a consent withdrawn, a link ended or a student leaving is an
+    audited write, which changes the version, so the next request reads afresh; a membership
+    changed or suspended changes the memberships the key is made of."""
     if user_id is None:
         return Family([], False, [])
     memberships = list(
         SchoolMembership.objects.filter(
             user_id=user_id, is_active=True, roles__overlap=list(DIARY_ROLES)
-        ).values_list(
+        ).order_by("school_id").values_list(
             "roles", "school_id", "school__slug", "school__schema_name", "school__short_name",
             "school__time_zone", "school__status",
         )
     )  # fmt: skip
     today = timezone.localdate()
+    versions = data_versions(
+        [schema for _, _, _, schema, _, _, status in memberships if status == SchoolStatus.ACTIVE]
+    )
+    key = (
+        "diary-family:"
+        + hashlib.sha256(
+            repr((user_id, today, memberships, sorted(versions.items()))).encode()
+        ).hexdigest()
+    )
+    cache = caches["global"]
+    try:
+        family = cache.get(key)
+    except Exception:
+        log.warning("diary family cache unavailable", exc_info=True)
+        family = None
+    if family is None:
+        family = _read(user_id, memberships, today)
+        try:
+            cache.set(key, family, timeout=FAMILY_CACHE_SECONDS)
+        except Exception:
+            log.warning("diary family cache unavailable", exc_info=True)
+    return Family(family.children, family.has_diary_role, family.unavailable, versions)
+
+
+def _read(user_id: int, memberships: list, today: date) -> Family:
     schools, parts, unavailable = {}, [], []
     for roles, pk, slug, schema, name, time_zone, status in memberships:
         if status != SchoolStatus.ACTIVE:

@@ -12,7 +12,6 @@ from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from otmetka.accounts.caller import caller_for
 from otmetka.accounts.models import User
@@ -22,10 +21,10 @@ from tenants.configuration.models import Subject
 from tenants.people.models import SchoolClass
 
 from . import child as one_child
+from . import services
 from .family import family_of
 from .models import DiaryView
-from .receipts import receipts_record, receipts_visible
-from .week import diary_week
+from .receipts import receipts_of_class, receipts_visible
 
 
 def family_required(view):
@@ -44,13 +43,6 @@ def family_required(view):
     return wrapper
 
 
-def _child(request):
-    child = request.family.child(request.GET.get("child", ""))
-    if child is None:
-        raise Http404
-    return child
-
-
 def _date(value: str | None) -> date:
     try:
         return date.fromisoformat(value) if value else timezone.localdate()
@@ -58,17 +50,32 @@ def _date(value: str | None) -> date:
         return timezone.localdate()
 
 
+def _period_param(request):
+    value = request.GET.get("period", "")
+    return int(value) if value.isdigit() else None
+
+
+def _open(request, view: str, template: str, build):
+    try:
+        child, data = services.child_open(
+            request.family, request.GET.get("child", ""), view, build,
+            user_id=request.user.pk, channel="web",
+        )  # fmt: skip
+    except services.NotYourChild:
+        raise Http404 from None
+    return render(request, template, {"child": child, "data": data})
+
+
 @family_required
 def week(request):
-    day = _date(request.GET.get("date"))
-    children = request.family.children
-    key = request.GET.get("child")
-    if key:
-        children = [_child(request)]
-    data = diary_week(children, day)
-    receipts_record(
-        children, user_id=request.user.pk, view=DiaryView.WEEK, ref=str(data["week"]["start"])
-    )
+    key = request.GET.get("child") or None
+    try:
+        data = services.week_open(
+            request.family, day=_date(request.GET.get("date")), key=key,
+            user_id=request.user.pk, channel="web",
+        )  # fmt: skip
+    except services.NotYourChild:
+        raise Http404 from None
     start = data["week"]["start"]
     return render(request, "diary/week.html", {
         "data": data, "family": request.family, "child_key": key or "",
@@ -77,43 +84,33 @@ def week(request):
     })  # fmt: skip
 
 
-def _period_param(request):
-    value = request.GET.get("period", "")
-    return int(value) if value.isdigit() else None
-
-
 @family_required
 def summary(request):
-    child = _child(request)
-    with schema_context(child.school.schema):
+    def build(child):
         period = one_child.period_for(child, _period_param(request), timezone.localdate())
-        data = one_child.diary_summary(child, period) if period else None
-    receipts_record([child], user_id=request.user.pk, view=DiaryView.PERIOD,
-                    ref=str(period.pk if period else ""))  # fmt: skip
-    return render(request, "diary/summary.html", {"child": child, "data": data})
+        return one_child.diary_summary(child, period) if period else None
+
+    return _open(request, DiaryView.PERIOD, "diary/summary.html", build)
 
 
 @family_required
 def subject(request):
-    child = _child(request)
     value = request.GET.get("subject", "")
-    with schema_context(child.school.schema):
+
+    def build(child):
         found = Subject.objects.filter(pk=int(value)).first() if value.isdigit() else None
         if found is None:
             raise Http404
         period = one_child.period_for(child, _period_param(request), timezone.localdate())
-        data = one_child.diary_subject(child, found, period) if period else None
-    receipts_record([child], user_id=request.user.pk, view=DiaryView.SUBJECT, ref=str(found.pk))
-    return render(request, "diary/subject.html", {"child": child, "data": data})
+        return one_child.diary_subject(child, found, period) if period else None
+
+    return _open(request, DiaryView.SUBJECT, "diary/subject.html", build)
 
 
 @family_required
 def card(request):
-    child = _child(request)
-    with schema_context(child.school.schema):
-        data = one_child.diary_card(child, timezone.localdate())
-    receipts_record([child], user_id=request.user.pk, view=DiaryView.CARD)
-    return render(request, "diary/card.html", {"child": child, "data": data})
+    return _open(request, DiaryView.CARD, "diary/card.html",
+                 lambda child: one_child.diary_card(child, timezone.localdate()))  # fmt: skip
 
 
 @scope_required(Scope.DIARY_RECEIPTS)
@@ -126,7 +123,7 @@ def receipts(request):
         return render(request, "403.html", status=403)
     cls = request.GET.get("class", "")
     if cls.isdigit():
-        rows = rows.filter(student__class_memberships__school_class_id=int(cls))
+        rows = receipts_of_class(rows, int(cls))
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     viewers = {u.pk: u.display_name for u in User.objects.filter(
         pk__in={r.user_id for r in page})}  # fmt: skip

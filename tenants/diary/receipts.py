@@ -19,8 +19,8 @@ from otmetka.accounts.caller import Caller
 from otmetka.accounts.roles import Scope
 from tenants.people.models import ClassMembership
 from tenants.people.selectors import led_class_ids, staff_of
+from tenants.school.across import qualified
 
-from .across import qualified
 from .family import Child
 from .models import ViewReceipt
 
@@ -67,3 +67,10 @@ def receipts_visible(
         Q(end__isnull=True) | Q(end__gte=on)
     )
     return receipts.filter(student_id__in=students.values("student_id"))
+
+
+def receipts_of_class(receipts: QuerySet[ViewReceipt], class_id: int) -> QuerySet[ViewReceipt]:
+    """The receipts of the students who were ever in that class."""
+    return receipts.filter(
+        student_id__in=ClassMembership.objects.filter(school_class_id=class_id).values("student_id")
+    )

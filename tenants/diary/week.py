@@ -11,23 +11,27 @@ Rows come back as plain dicts ready for JSON; nothing here builds a model instan
 
 from __future__ import annotations
 
+import logging
 from collections import defaultdict
 from datetime import date, timedelta
 
+from django.core.cache import caches
 from django.db.models import Q
 
 from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay
+from tenants.audit.versions import data_versions
 from tenants.configuration.models import HolidayPeriod
 from tenants.events.choices import ControlForm, EventLevel
 from tenants.events.models import ControlWork, Event
 from tenants.journal.models import Attendance, Mark
 from tenants.people.models import ClassMembership, GroupMembership, short_name
+from tenants.school.across import rows_across
 from tenants.timetable.models import Bell, Homework, HomeworkFile, Lesson
 
-from .across import rows_across
 from .family import Child
 
+log = logging.getLogger(__name__)
 WEEKDAYS = ["Понедельник", "Вторник", "Среда", "Четверг", "Пятница", "Суббота", "Воскресенье"]
 
 
@@ -54,9 +58,69 @@ def _member(spans, key, unit, day) -> bool:
     return any(u == unit and s <= day and (e is None or e >= day) for u, s, e in spans.get(key, ()))
 
 
-def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
-    """The week containing `day` for every child given (they are the caller's, see `family`)."""
+WEEK_CACHE_SECONDS = 6 * 3600
+_SHAPE = 1  # bump when the cached days change shape
+
+
+def _cache_key(child: Child, monday: date, version: int) -> str:
+    return (
+        f"diary-week:{_SHAPE}:{child.school.schema}:{child.student_id}:{child.grade}:"
+        f"{monday:%Y%m%d}:{version}"
+    )
+
+
+def diary_week(children: list[Child], day: date, versions: dict[str, int] | None = None) -> dict:
+    """The week containing `day` for every child given (they are the caller's, see `family`).
+
+    Each child's days are cached under the school's data version (`tenants.audit.versions`),
+    which every audited write bumps: what a teacher saves shows on the next request (DIA-01),
+    and a warm week costs no school query at all. The region's days off are applied on every
+    request (one query), since they are region data."""
     monday, sunday = week_of(day)
+    schemas = sorted({c.school.schema for c in children})
+    if versions is None or any(s not in versions for s in schemas):
+        versions = data_versions(schemas)
+    keys = {c: _cache_key(c, monday, versions[c.school.schema]) for c in children}
+    cache = caches["global"]
+    try:
+        weeks = cache.get_many(list(keys.values()))
+    except Exception:
+        log.warning("diary week cache unavailable", exc_info=True)
+        weeks = {}
+    missing = [c for c in children if keys[c] not in weeks]
+    if missing:
+        built = {keys[c]: days for c, days in _build(missing, monday, sunday).items()}
+        try:
+            cache.set_many(built, timeout=WEEK_CACHE_SECONDS)
+        except Exception:
+            log.warning("diary week cache unavailable", exc_info=True)
+        weeks.update(built)
+    days_off = (
+        dict(CalendarDay.objects.filter(date__range=(monday, sunday)).values_list("date", "kind"))
+        if children
+        else {}
+    )
+    return {
+        "week": {"start": monday, "end": sunday},
+        "children": [
+            {"key": c.key, "name": c.name, "short_name": c.short_name, "role": c.role,
+             "school": c.school.name, "class": c.class_name,
+             "days": [_with_day_off(d, days_off) for d in weeks[keys[c]]]}
+            for c in children
+        ],
+    }  # fmt: skip
+
+
+def _with_day_off(day: dict, days_off: dict) -> dict:
+    calendar = days_off.get(day["date"])
+    off = calendar in (CalendarDayKind.HOLIDAY, CalendarDayKind.DAY_OFF) or (
+        day["date"].weekday() >= 5 and calendar != CalendarDayKind.WORKING and not day["lessons"]
+    )
+    return {**day, "day_off": off}
+
+
+def _build(children: list[Child], monday: date, sunday: date) -> dict[Child, list[dict]]:
+    """Each child's days, read with one query over the schools per kind of row."""
     students = _by_school(children)
     schemas = list(students)
     overlapping = Q(start__lte=sunday) & (Q(end__isnull=True) | Q(end__gte=monday))
@@ -116,8 +180,7 @@ def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
          .values_list("homework_id", "pk", "file_name", "size"))
         for s in schemas
     ]):  # fmt: skip
-        url = files_url(schema, pk) if files_url else None
-        files[(schema, hw)].append({"id": pk, "name": name, "size": size, "url": url})
+        files[(schema, hw)].append({"id": pk, "name": name, "size": size})
     marks = rows_across([
         (s, Mark.objects.filter(student_id__in=ids, task__lesson__date__range=(monday, sunday),
                                 invalidated_at__isnull=True)
@@ -161,10 +224,6 @@ def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
             for s in schemas
         ])
     }  # fmt: skip
-    days_off = {
-        d: kind for d, kind in CalendarDay.objects.filter(date__range=(monday, sunday))
-        .values_list("date", "kind")
-    } if children else {}  # fmt: skip
 
     # --- assembling each child's week from the rows (no queries below) -----------------------
     marks_of, marks_on = defaultdict(list), defaultdict(list)
@@ -186,7 +245,7 @@ def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
                   "practical": practical, "given_on": given_on,
                   "files": files.get((schema, pk), [])})
         )  # fmt: skip
-    result = []
+    result = {}
     for child in children:
         schema, sid = child.school.schema, child.student_id
         key = (schema, sid)
@@ -247,18 +306,9 @@ def diary_week(children: list[Child], day: date, *, files_url=None) -> dict:
                 and (level == EventLevel.SCHOOL
                      or (cls is not None and _member(class_spans, key, cls, day_)))
             ]  # fmt: skip
-            calendar = days_off.get(day_)
-            off = calendar in (CalendarDayKind.HOLIDAY, CalendarDayKind.DAY_OFF) or (
-                offset >= 5 and calendar != CalendarDayKind.WORKING and not day_lessons
-            )
             days.append({
                 "date": day_, "weekday": WEEKDAYS[offset], "holiday": holiday,
-                "day_off": off,
                 "lessons": day_lessons, "other_marks": other_marks, "events": day_events,
             })  # fmt: skip
-        result.append({
-            "key": child.key, "name": child.name, "short_name": child.short_name,
-            "role": child.role, "school": child.school.name, "class": child.class_name,
-            "days": days,
-        })  # fmt: skip
-    return {"week": {"start": monday, "end": sunday}, "children": result}
+        result[child] = days
+    return result

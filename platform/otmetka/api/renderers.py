@@ -3,20 +3,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 import orjson
 from rest_framework.renderers import JSONRenderer
-
-
-def _default(value):
-    if isinstance(value, Decimal):
-        return str(value)
-    return str(value)
 
 
 class FastJSONRenderer(JSONRenderer):
     def render(self, data, accepted_media_type=None, renderer_context=None) -> bytes:
         if data is None:
             return b""
-        return orjson.dumps(data, default=_default, option=orjson.OPT_NON_STR_KEYS)
+        return orjson.dumps(data, default=str, option=orjson.OPT_NON_STR_KEYS)

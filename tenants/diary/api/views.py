@@ -11,7 +11,6 @@ and class teachers.
 from __future__ import annotations
 
 from django.utils import timezone
-from django_tenants.utils import schema_context
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, serializers
@@ -25,13 +24,14 @@ from otmetka.api.base import REGION, SCHOOL, SIGNED_IN, ScopedViewSet
 from otmetka.api.params import filter_by_ids
 from otmetka.api.renderers import FastJSONRenderer
 from tenants.configuration.models import Subject
-from tenants.people.models import ClassMembership
 
 from .. import child as one_child
+from .. import services
 from ..family import Child, Family, family_of
 from ..models import DiaryView, ViewReceipt
-from ..receipts import receipts_record, receipts_visible
-from ..week import diary_week
+from ..receipts import receipts_of_class, receipts_visible
+
+NOT_YOURS = "Такого ребёнка нет среди ваших."
 
 CHILD = OpenApiParameter("child", str, description="ребёнок: `<адрес школы>.<номер>` из children/")
 
@@ -48,15 +48,6 @@ def family_or_403(user_id: int | None) -> Family:
     if not family.has_diary_role:
         raise PermissionDenied("Дневник открыт обучающимся и их законным представителям.")
     return family
-
-
-def child_or_404(family: Family, key: str | None) -> Child:
-    if not key:
-        raise ValidationError({"child": ["Укажите ребёнка."]})
-    child = family.child(key)
-    if child is None:
-        raise NotFound("Такого ребёнка нет среди ваших.")
-    return child
 
 
 def children_json(family: Family) -> dict:
@@ -87,9 +78,6 @@ class FamilyDiaryViewSet(ScopedViewSet):
         query.is_valid(raise_exception=True)
         return query.validated_data
 
-    def _record(self, children, view: str, ref: str = "") -> None:
-        receipts_record(children, user_id=self.caller.user_id, view=view, ref=ref, channel="api")
-
     @extend_schema(responses=OpenApiTypes.OBJECT)
     @action(detail=False, methods=["get"])
     def children(self, request):
@@ -103,20 +91,27 @@ class FamilyDiaryViewSet(ScopedViewSet):
     def week(self, request):
         """The week containing `date` (today by default) for every child, or for `child`."""
         query = self._query()
-        family = family_or_403(self.caller.user_id)
-        children = family.children
-        if query.get("child"):
-            children = [child_or_404(family, query["child"])]
-        week = diary_week(children, query.get("date") or timezone.localdate())
-        self._record(children, DiaryView.WEEK, str(week["week"]["start"]))
+        try:
+            week = services.week_open(
+                family_or_403(self.caller.user_id), day=query.get("date") or timezone.localdate(),
+                key=query.get("child"), user_id=self.caller.user_id, channel="api",
+            )  # fmt: skip
+        except services.NotYourChild:
+            raise NotFound(NOT_YOURS) from None
         return Response(week)
 
     def _one(self, view: str, build):
         query = self._query()
-        child = child_or_404(family_or_403(self.caller.user_id), query.get("child"))
-        with schema_context(child.school.schema):
-            data = build(child, query)
-        self._record([child], view, str(query.get("subject") or query.get("period") or ""))
+        family = family_or_403(self.caller.user_id)
+        if not query.get("child"):
+            raise ValidationError({"child": ["Укажите ребёнка."]})
+        try:
+            _, data = services.child_open(
+                family, query["child"], view,
+                lambda child: build(child, query), user_id=self.caller.user_id, channel="api",
+            )  # fmt: skip
+        except services.NotYourChild:
+            raise NotFound(NOT_YOURS) from None
         return Response(data)
 
     @extend_schema(
@@ -195,11 +190,7 @@ class ReceiptViewSet(mixins.ListModelMixin, ScopedViewSet):
             if not cls.isdigit():
                 errors["class"] = ["Укажите номер."]
             else:
-                queryset = queryset.filter(
-                    student_id__in=ClassMembership.objects.filter(school_class_id=int(cls)).values(
-                        "student_id"
-                    )
-                )
+                queryset = receipts_of_class(queryset, int(cls))
         if errors:
             raise ValidationError(errors)
         return queryset

@@ -4,7 +4,9 @@ import pytest
 from django_tenants.utils import schema_context
 
 from otmetka.accounts.roles import SchoolRole
+from tenants.configuration.models import WorkType
 from tenants.diary.models import ViewReceipt
+from tenants.journal import services as journal
 from tests.factories import region_client, school_client, school_user
 from tests.tenants.diary.diary_kit import MONDAY, family, journal_week, term
 from tests.tenants.people import kit
@@ -37,6 +39,16 @@ def test_subject_summary_and_card_show_the_childs_own_results(school_a):
     assert data["missed_lessons"][0]["subject"] == "Математика"
     for other in a.students[:2]:
         assert other.last_name not in str(data) + str(subject)
+    assert data["unsatisfactory"] == []  # a 3 passes
+    with schema_context(school_a.schema_name):
+        task = journal.task_add(
+            ctx=kit.CTX, lesson=a.lessons[1], work_type=WorkType.objects.get(code="written"),
+            author=a.teacher,
+        )  # fmt: skip
+        two = journal.MarkChange(task.pk, a.students[2].pk, "2")
+        journal.journal_save(ctx=kit.CTX, author=a.teacher, marks=[two])
+    data = client.get("/api/v1/diary/summary/", {"child": key}).json()
+    assert [(m["value"], m["subject"]) for m in data["unsatisfactory"]] == [("2", "Математика")]
     card = client.get("/api/v1/diary/card/", {"child": key}).json()
     assert {t["teacher"] for t in card["teachers"]} == {  # both teach maths in 5А
         "Датова Анна Петровна",

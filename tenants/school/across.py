@@ -1,11 +1,13 @@
 """One query over many school schemas.
 
-A guardian's children may study in different schools, each in its own schema (ARCHITECTURE
-§3). Reading them school by school would cost one round trip per school for every kind of row;
-instead each school's part is an ordinary queryset, compiled once, with its tables qualified by
-the school's schema, and the parts are joined with UNION ALL. The first column of every row is
-the school's schema name. Nothing from the caller is spliced into the SQL: the schema names come
-from the School table (and are checked as identifiers), the values travel as parameters.
+A guardian's children may study in different schools, and the region's reports cover every
+school, each in its own schema (ARCHITECTURE §3). Reading them school by school would cost one
+round trip per school. Instead each school's part is written once and joined with UNION ALL:
+- `rows_across`: an ordinary `values_list` queryset per school, compiled once, its tables
+  qualified by the school's schema; the first column of every row is the schema's name;
+- `schema_sql`: the quoted schema for hand-written SQL (setup completeness).
+Nothing from the caller is spliced into the SQL: the schema names come from the School table
+(and are checked as identifiers), the values travel as parameters.
 """
 
 from __future__ import annotations
@@ -35,11 +37,18 @@ def _school_tables() -> re.Pattern:
     return re.compile('"(' + "|".join(sorted(map(re.escape, tables), key=len, reverse=True)) + ')"')
 
 
-def qualified(sql: str, schema: str) -> str:
-    """`sql` with every school table named as `"schema"."table"`."""
+def schema_sql(schema: str) -> str:
+    """The schema's name quoted for SQL; refused unless it is a plain identifier (they come
+    from the School table, never from a request)."""
     if not _IDENTIFIER.match(schema):
         raise ValueError(f"not a schema name: {schema!r}")
-    return _school_tables().sub(lambda m: f'"{schema}"."{m.group(1)}"', sql)
+    return connection.ops.quote_name(schema)
+
+
+def qualified(sql: str, schema: str) -> str:
+    """`sql` with every school table named as `"schema"."table"`."""
+    quoted = schema_sql(schema)
+    return _school_tables().sub(lambda m: f'{quoted}."{m.group(1)}"', sql)
 
 
 def rows_across(parts: list[tuple[str, QuerySet]]) -> list[tuple]:

@@ -1,0 +1,48 @@
+"""A school's data version: a counter that every audited write bumps.
+
+Every write to a school's data goes through a service that appends an audit record
+(ARCHITECTURE §5), so the audit append is the one place that knows "something changed in this
+school". Caches of data derived from many tables (the diary's weeks) key on the version and never
+need to know which writes matter to them. The counter is bumped when the record is appended (so
+the writer's own transaction and the tests see it at once) and again when the transaction
+commits (so a reader that read the old rows while the writer was still open never keeps them
+under the new version). A bump that cannot reach Redis is logged, never fails the write: the
+caches then expire by their timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from django.core.cache import caches
+from django.db import connection, transaction
+
+log = logging.getLogger(__name__)
+_PREFIX = "school-data-version:"
+
+
+def bump(schema: str) -> None:
+    """Mark everything cached from that school as outdated."""
+    cache = caches["global"]
+    try:
+        try:
+            cache.incr(_PREFIX + schema)
+        except ValueError:  # not there yet (or expired): start it
+            cache.set(_PREFIX + schema, 1, timeout=None)
+    except Exception:
+        log.warning("could not bump the data version of a school", exc_info=True)
+
+
+def data_changed() -> None:
+    """Call from an audited write inside its transaction (done by `school_audit_append`)."""
+    schema = connection.schema_name
+    bump(schema)
+    transaction.on_commit(lambda: bump(schema))
+
+
+def data_versions(schemas: list[str]) -> dict[str, int]:
+    """The current version of each school (0 when never bumped); one round trip."""
+    if not schemas:
+        return {}
+    found = caches["global"].get_many([_PREFIX + s for s in schemas])
+    return {s: int(found.get(_PREFIX + s, 0)) for s in schemas}

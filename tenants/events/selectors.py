@@ -1,6 +1,7 @@
 """Reads of control works, events and exam choices, and who may write them.
 
-- Control works and events are not personal data: every staff member reads them.
+- Control works and events are not personal data: every staff member reads them; the
+  administration (`timetable:write`) writes control works.
 - Exam choices are personal data (TTB-12): `people:read` sees all; a class teacher sees the
   current students of the classes they lead; nobody else (a subject teacher included).
 """
@@ -53,6 +54,12 @@ def control_work_list(
     if date_to is not None:
         queryset = queryset.filter(date__lte=date_to)
     return queryset.order_by("date", "lesson_number", "pk")
+
+
+def control_work_writable(caller: Caller) -> bool:
+    """`timetable:write` (deputies, director, school admin) schedules control works: the ВШК
+    schedule is the administration's, so neither a subject nor a class teacher writes it."""
+    return caller.has_any({Scope.TIMETABLE_WRITE})
 
 
 # --- events (TTB-11)

@@ -5,9 +5,10 @@ validated and audited in one transaction.
   for a group of that class, or a group sharing a student with it — is refused, naming the first.
 - ОГЭ and ГВЭ-9 are for grade 9, ЕГЭ and ГВЭ-11 for grade 11, by the student's current class;
   ЕГЭ mathematics is taken at the basic or the profile level, other exams have no level.
-- A class teacher writes the events of the class they lead, the administration every event; the
-  class teacher of a student's class (or `people:write`) writes their exam choices. The services
-  check this themselves, given the caller.
+- The administration (`timetable:write`) writes control works; a class teacher writes the events
+  of the class they lead, the administration every event; the class teacher of a student's class
+  (or `people:write`) writes their exam choices. The services check this themselves, given the
+  caller.
 - The monthly reminder (TTB-11) is recorded once per month per class (and once for the school)
   and its e-mails leave after the record commits.
 """
@@ -153,18 +154,26 @@ def _control_work_dict(work: ControlWork) -> dict:
     }
 
 
+def _require_control_work_writer(caller: Caller) -> None:
+    if not selectors.control_work_writable(caller):
+        raise PermissionDenied("График контрольных работ ведёт администрация школы.")
+
+
 @transaction.atomic
 def control_work_save(
     *,
     ctx: AuditContext,
+    caller: Caller,
     data: ControlWorkInput,
     work: ControlWork | None = None,
-    author: Staff | None = None,
 ) -> ControlWork:
-    """Add a control work to the schedule or change one."""
+    """Add a control work to the schedule or change one: `timetable:write` (the administration).
+    The caller's staff record is kept as the author of a new work."""
+    _require_control_work_writer(caller)
     _raise(_control_work_errors(data, exclude=work.pk if work else None))
     old = None if work is None else _control_work_dict(work)
     if work is None:
+        author = staff_of(caller)
         work = ControlWork(created_by=author.pk if author else None)
     work.school_class, work.group, work.subject = data.school_class, data.group, data.subject
     work.date, work.lesson_number, work.form = data.date, data.lesson_number, data.form
@@ -177,7 +186,8 @@ def control_work_save(
 
 
 @transaction.atomic
-def control_work_delete(*, ctx: AuditContext, work: ControlWork) -> None:
+def control_work_delete(*, ctx: AuditContext, caller: Caller, work: ControlWork) -> None:
+    _require_control_work_writer(caller)
     school_audit_append(
         ctx=ctx, action="control_work.delete", obj=work, old=_control_work_dict(work)
     )

@@ -143,6 +143,7 @@ def test_control_works_filter_by_class_and_dates_and_delete_is_audited(school_a,
         for unit, day in ((school_class, date(2026, 12, 1)), (six, date(2026, 12, 20))):
             services.control_work_save(
                 ctx=kit.CTX,
+                caller=ek.ADMIN,
                 data=services.ControlWorkInput(
                     subject=maths, date=day, form="vpr", school_class=unit
                 ),
@@ -306,6 +307,7 @@ def test_control_work_list_runs_the_same_queries_for_any_length(school_a, five_a
             for _ in range(n):
                 services.control_work_save(
                     ctx=kit.CTX,
+                    caller=ek.ADMIN,
                     data=services.ControlWorkInput(
                         subject=maths, date=next(days), form="test", school_class=school_class
                     ),

@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context
 from rest_framework.exceptions import PermissionDenied
 
 from otmetka.accounts.roles import SchoolRole
+from tenants.audit.models import AuditRecord
 from tenants.events import services
 from tenants.events.models import ControlWork, ExamChoice
 from tenants.people import services as people
@@ -53,15 +54,15 @@ def test_group_works_clash_with_their_class_and_with_groups_sharing_a_student(sc
         first, second = group("7А англ. 1", [anna]), group("7А англ. 2", [boris])
         elective = group("Элективный курс", [anna])
         # when group 1 writes a test on 10 December
-        services.control_work_save(ctx=kit.CTX, data=_work(first, form="test"))
+        services.control_work_save(ctx=kit.CTX, caller=ek.ADMIN, data=_work(first, form="test"))
         # then group 2 (no shared pupil) may write one the same day
-        services.control_work_save(ctx=kit.CTX, data=_work(second, form="test"))
+        services.control_work_save(ctx=kit.CTX, caller=ek.ADMIN, data=_work(second, form="test"))
         # but the elective (shares Анна) and the whole class may not
         with pytest.raises(ValidationError) as shared:
-            services.control_work_save(ctx=kit.CTX, data=_work(elective))
+            services.control_work_save(ctx=kit.CTX, caller=ek.ADMIN, data=_work(elective))
         assert "7А англ. 1" in _messages(shared.value)["date"][0]
         with pytest.raises(ValidationError) as whole:
-            services.control_work_save(ctx=kit.CTX, data=_work(seven))
+            services.control_work_save(ctx=kit.CTX, caller=ek.ADMIN, data=_work(seven))
         assert "тестирование" in _messages(whole.value)["date"][0]
         assert ControlWork.objects.count() == 2
 
@@ -71,25 +72,69 @@ def test_control_work_rules_in_the_service(school_a):
         five = kit.school_class()
         # another form of control needs its name
         with pytest.raises(ValidationError) as other:
-            services.control_work_save(ctx=kit.CTX, data=_work(five, form="other"))
+            services.control_work_save(ctx=kit.CTX, caller=ek.ADMIN, data=_work(five, form="other"))
         assert "title" in _messages(other.value)
         # a day before the year starts is outside it
         with pytest.raises(ValidationError) as early:
-            services.control_work_save(ctx=kit.CTX, data=_work(five, day=date(2026, 8, 31)))
+            services.control_work_save(
+                ctx=kit.CTX, caller=ek.ADMIN, data=_work(five, day=date(2026, 8, 31))
+            )
         assert "2026/2027" in _messages(early.value)["date"][0]
         # neither class nor group
         with pytest.raises(ValidationError) as nothing:
             services.control_work_save(
                 ctx=kit.CTX,
+                caller=ek.ADMIN,
                 data=services.ControlWorkInput(
                     subject=kit.maths(), date=date(2026, 12, 1), form="vpr"
                 ),
             )
         assert "school_class" in _messages(nothing.value)
         saved = services.control_work_save(
-            ctx=kit.CTX, data=_work(five, form="other", title="Защита проекта")
+            ctx=kit.CTX, caller=ek.ADMIN, data=_work(five, form="other", title="Защита проекта")
         )
         assert ek.audited("control_work.save", ControlWork, saved.pk)
+
+
+def test_control_work_writes_refuse_a_wrong_caller_in_the_service(school_a):
+    with schema_context(school_a.schema_name):
+        # given 5А led by Пятова and taught maths by Математикова, and a deputy with a staff record
+        lead, lead_user = ek.account(school_a, SchoolRole.CLASS_TEACHER, "Пятова")
+        subj, subj_user = ek.account(school_a, SchoolRole.SUBJECT_TEACHER, "Математикова")
+        clerk_user = ek.account(school_a, SchoolRole.RECORDS_CLERK, "Документова")[1]
+        deputy, deputy_user = ek.account(school_a, SchoolRole.DEPUTY, "Завучева")
+        five = kit.school_class(teacher=lead)
+        kit.teach(subj, five)
+        # when the deputy schedules a control work, they are recorded as its author
+        work = services.control_work_save(
+            ctx=kit.CTX, caller=ek.caller(SchoolRole.DEPUTY, deputy_user), data=_work(five)
+        )
+        assert work.created_by == deputy.pk
+        audit = AuditRecord.objects.filter(action__startswith="control_work.")
+        records = audit.count()
+        wrong = {
+            "class teacher of 5А": ek.caller(SchoolRole.CLASS_TEACHER, lead_user),
+            "maths teacher of 5А": ek.caller(SchoolRole.SUBJECT_TEACHER, subj_user),
+            "records clerk": ek.caller(SchoolRole.RECORDS_CLERK, clerk_user),
+        }
+        for name, who in wrong.items():
+            # then the class teacher, the subject's teacher and a records clerk are each refused
+            # adding, changing or deleting one
+            with pytest.raises(PermissionDenied):
+                services.control_work_save(
+                    ctx=kit.CTX, caller=who, data=_work(five, day=date(2026, 12, 11))
+                )
+            with pytest.raises(PermissionDenied):
+                services.control_work_save(
+                    ctx=kit.CTX, caller=who, data=_work(five, form="vpr"), work=work
+                )
+            with pytest.raises(PermissionDenied):
+                services.control_work_delete(ctx=kit.CTX, caller=who, work=work)
+            # and nothing is written nor audited
+            assert list(ControlWork.objects.values_list("pk", "date", "form")) == [
+                (work.pk, date(2026, 12, 10), "control_work")
+            ], name
+            assert audit.count() == records, name
 
 
 # --- exam choices (TTB-12)

@@ -40,6 +40,17 @@ def period_structure_list(*, year: AcademicYear | None = None) -> QuerySet[Perio
     return queryset.filter(year=year) if year is not None else queryset
 
 
+def periods_for(*, year: AcademicYear | int | None, grade: int) -> QuerySet[Period]:
+    """The periods of one grade in a year (None: the current year), in their order. 1 query."""
+    if year is None:
+        periods = Period.objects.filter(structure__year__is_current=True)
+    else:
+        periods = Period.objects.filter(structure__year=year)
+    return periods.filter(
+        structure__grade_from__lte=grade, structure__grade_to__gte=grade
+    ).order_by("start", "pk")
+
+
 @dataclass(frozen=True)
 class CalendarDay:
     date: date

@@ -19,7 +19,11 @@ from django.db.models import Count, Q, prefetch_related_objects
 
 from tenants.configuration.averaging import WeightedMark, predicted_mark, weighted_average
 from tenants.configuration.models import HolidayPeriod, Period, Subject
-from tenants.configuration.selectors import grading_systems_for, regulation_in_force
+from tenants.configuration.selectors import (
+    grading_systems_for,
+    periods_for,
+    regulation_in_force,
+)
 from tenants.events.choices import ControlForm, EventLevel
 from tenants.events.models import ControlWork, Event, ExamChoice
 from tenants.journal.models import Attendance, Mark, PeriodMark, YearMark
@@ -51,13 +55,7 @@ def units_of(child: Child, on: date) -> tuple[set[int], set[int]]:
 def periods_of(child: Child) -> list[Period]:
     if child.grade is None:
         return []
-    return list(
-        Period.objects.filter(
-            structure__year__is_current=True,
-            structure__grade_from__lte=child.grade,
-            structure__grade_to__gte=child.grade,
-        ).order_by("start")
-    )
+    return list(periods_for(year=None, grade=child.grade))
 
 
 def period_for(child: Child, period_id: int | None, on: date) -> Period | None:

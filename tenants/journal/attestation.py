@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, prefetch_related_objects
 from django.utils import timezone
 from rest_framework.exceptions import PermissionDenied
 
@@ -19,8 +19,13 @@ from otmetka.accounts.roles import Scope
 from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append, school_audit_append_many
-from tenants.configuration.models import Period, Subject, WorkType
-from tenants.configuration.selectors import grading_system_for, regulation_in_force
+from tenants.configuration.models import Notation, Period, Subject, WorkType
+from tenants.configuration.selectors import (
+    grading_system_for,
+    grading_systems_for,
+    periods_for,
+    regulation_in_force,
+)
 from tenants.people.models import (
     ClassMembership,
     GroupMembership,
@@ -273,12 +278,16 @@ class Summary:
     predicted_year: dict[tuple[int, int], str] = None  # N-08: the mean of the period marks
 
 
-NOTATION_LABELS = {"exempt": "осв", "mastered": "осв", "not_attested": "н/а", "no_mark": "безотм"}
+def notation_labels() -> dict[str, str]:
+    """The school's labels of the notations (CFG-09: the school may relabel them), code → label,
+    disabled ones included: a mark keeps its notation after it is switched off. 1 query."""
+    return dict(Notation.objects.values_list("code", "label"))
 
 
 def summary_sheet(school_class: SchoolClass) -> Summary:
-    """The class's period marks by student, subject and period, as they stand now (4 queries):
-    computed from the period marks on every read, so it is always current."""
+    """The class's period marks by student, subject and period, as they stand now (7–8 queries):
+    computed from the period marks on every read, so it is always current. The predicted year
+    mark of each subject is on that subject's own scale in the class."""
     on = timezone.localdate()
     students = list(
         Student.objects.filter(
@@ -287,46 +296,48 @@ def summary_sheet(school_class: SchoolClass) -> Summary:
             .values("student_id")
         ).order_by("last_name", "first_name", "pk")
     )
-    periods = list(
-        Period.objects.filter(
-            structure__year=school_class.year,
-            structure__grade_from__lte=school_class.grade,
-            structure__grade_to__gte=school_class.grade,
-        ).order_by("start")
+    periods = list(periods_for(year=school_class.year_id, grade=school_class.grade))
+    labels = notation_labels()
+    marks = list(
+        PeriodMark.objects.filter(
+            student__in=students, period__in=periods, invalidated_at__isnull=True
+        ).select_related("subject")
     )
-    marks = PeriodMark.objects.filter(
-        student__in=students, period__in=periods, invalidated_at__isnull=True
-    ).select_related("subject")
     cells: dict[tuple[int, int, int], str] = {}
     subjects: dict[int, Subject] = {}
+    values: dict[tuple[int, int], list[Decimal]] = {}
     for mark in marks:
         subjects[mark.subject_id] = mark.subject
-        text = mark.value or NOTATION_LABELS.get(mark.notation, "")
+        text = mark.value or labels.get(mark.notation, "")
         if not text and mark.deferred_until:
             text = f"перенос до {mark.deferred_until:%d.%m}"
         cells[(mark.student_id, mark.subject_id, mark.period_id)] = text
-    ordered = sorted(subjects.values(), key=lambda s: s.name)
+        if mark.numeric is not None:
+            values.setdefault((mark.student_id, mark.subject_id), []).append(mark.numeric)
     year = {}
     for mark in YearMark.objects.filter(
         student__in=students, year=school_class.year, kind="year", invalidated_at__isnull=True
     ).select_related("subject"):
         subjects.setdefault(mark.subject_id, mark.subject)
-        year[(mark.student_id, mark.subject_id)] = mark.value or NOTATION_LABELS.get(
-            mark.notation, ""
-        )
+        year[(mark.student_id, mark.subject_id)] = mark.value or labels.get(mark.notation, "")
     ordered = sorted(subjects.values(), key=lambda s: s.name)
-    system = grading_system_for(subject=None, grade=school_class.grade, school_class=school_class)
-    scale = sorted(v.numeric for v in system.values.all() if v.numeric is not None)
-    codes = {v.numeric: v.code for v in system.values.all() if v.numeric is not None}
-    values: dict[tuple[int, int], list[Decimal]] = {}
-    for mark in marks:
-        if mark.numeric is not None:
-            values.setdefault((mark.student_id, mark.subject_id), []).append(mark.numeric)
     predicted = {}
-    for key, numbers in values.items():
-        guess = year_mark_predicted(numbers, scale)
-        if guess is not None:
-            predicted[key] = codes.get(guess, str(guess))
+    if values:
+        systems = grading_systems_for(
+            subject_ids=sorted({subject_id for _, subject_id in values}),
+            grade=school_class.grade,
+            school_class=school_class,
+        )
+        prefetch_related_objects(list(systems.values()), "values")
+        scales: dict[int | None, tuple[list[Decimal], dict[Decimal, str]]] = {}
+        for subject_id, system in systems.items():
+            numbered = [(v.numeric, v.code) for v in system.values.all() if v.numeric is not None]
+            scales[subject_id] = (sorted(n for n, _ in numbered), dict(numbered))
+        for (student_id, subject_id), numbers in values.items():
+            scale, codes = scales[subject_id]
+            guess = year_mark_predicted(numbers, scale)
+            if guess is not None:
+                predicted[(student_id, subject_id)] = codes.get(guess, str(guess))
     return Summary(students=students, subjects=ordered, periods=periods, cells=cells,
                    year=year, predicted_year=predicted)  # fmt: skip
 

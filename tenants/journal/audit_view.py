@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import F, Func, JSONField, Q, QuerySet
 
 from tenants.audit.models import AuditRecord
 from tenants.configuration.models import Period
@@ -51,7 +51,7 @@ def journal_audit(filters: Filters) -> QuerySet[AuditRecord]:
         records = records.filter(
             Q(new__student=filters.student.pk) | Q(old__student=filters.student.pk)
         )
-    lessons = None
+    lessons: list[int] | QuerySet | None = None
     if filters.lesson is not None:
         lessons = [filters.lesson.pk]
     elif filters.school_class is not None or filters.period is not None:
@@ -62,7 +62,11 @@ def journal_audit(filters: Filters) -> QuerySet[AuditRecord]:
             )
         if filters.period is not None:
             chosen = chosen.filter(date__range=(filters.period.start, filters.period.end))
-        lessons = list(chosen.values_list("pk", flat=True)[:20000])
+        # a subquery, not a list: every lesson of the class or period, however many; the ids as
+        # JSON values, to compare with the records' `lesson` keys as they are stored
+        lessons = chosen.annotate(
+            as_json=Func(F("pk"), function="to_jsonb", output_field=JSONField())
+        ).values("as_json")
     if lessons is not None:
         records = records.filter(Q(new__lesson__in=lessons) | Q(old__lesson__in=lessons))
     return records.order_by("-id")

@@ -27,6 +27,8 @@ from tenants.school.clock import school_zone
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, LessonRecord, Mark, PeriodMark, Task
+from .period_marks import _period_mark_audit
+from .services import _attendance_audit, _mark_audit
 
 ABSENCES = [("Б", 0.03), ("УП", 0.01), ("Н", 0.005), ("ОП", 0.01)]
 MARK_WEIGHTS = {"5": 30, "4": 40, "3": 24, "2": 6}
@@ -151,30 +153,30 @@ def _period_marks(periods, lessons, tasks, marks, today, zone) -> list[PeriodMar
 
 def journal_load(*, records, tasks, attendance, marks, finals=()) -> int:
     """Write journal rows in bulk with one audit record each (the demo; a migration of a term
-    from another system would go the same way). Call inside a transaction."""
+    from another system would go the same way). Call inside a transaction. The audit records
+    are those the services write (`journal_save`, `task_add`, `period_marks_save`), so the
+    audit viewer finds them by lesson, class and period as it finds real ones. `tasks` carry
+    their lessons and work types, and `marks` their tasks, as objects."""
     ctx = AuditContext.system("demo")
     LessonRecord.objects.bulk_create(records, batch_size=2000)
     Task.objects.bulk_create(tasks, batch_size=2000)
-    for mark in marks:
-        mark.task_id = mark.task.pk
+    # the marks' tasks, kept before task_id is set: setting it drops the cached task
+    mark_tasks = [mark.task for mark in marks]
+    for mark, task in zip(marks, mark_tasks, strict=True):
+        mark.task_id = task.pk
     Attendance.objects.bulk_create(attendance, batch_size=2000)
     Mark.objects.bulk_create(marks, batch_size=2000)
     PeriodMark.objects.bulk_create(finals, batch_size=2000)
     entries = [Entry("journal.topic_set", r, None, {"lesson": r.lesson_id, "topic": r.topic})
                for r in records]  # fmt: skip
-    entries += [
-        Entry("journal.task_add", t, None, {"lesson": t.lesson_id, "work_type": t.work_type_id})
-        for t in tasks
-    ]
-    entries += [Entry("journal.attendance_add", a, None,
-                      {"student": a.student_id, "lesson": a.lesson_id, "code": a.code.code})
+    entries += [Entry("journal.task_add", t, None,
+                      {"lesson": t.lesson_id, "work_type": t.work_type.code, "title": t.title})
+                for t in tasks]  # fmt: skip
+    entries += [Entry("journal.attendance_add", a, None, _attendance_audit(a))
                 for a in attendance]  # fmt: skip
-    entries += [Entry("journal.mark_add", m, None,
-                      {"student": m.student_id, "task": m.task_id, "value": m.value})
-                for m in marks]  # fmt: skip
-    entries += [Entry("journal.period_mark", f, None,
-                      {"student": f.student_id, "subject": f.subject_id, "period": f.period_id,
-                       "value": f.value}) for f in finals]  # fmt: skip
+    entries += [Entry("journal.mark_add", m, None, _mark_audit(m, t.lesson))
+                for m, t in zip(marks, mark_tasks, strict=True)]  # fmt: skip
+    entries += [Entry("journal.period_mark", f, None, _period_mark_audit(f)) for f in finals]
     for start in range(0, len(entries), 20_000):
         school_audit_append_many(ctx=ctx, entries=entries[start : start + 20_000])
     return len(entries)

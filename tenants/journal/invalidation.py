@@ -19,7 +19,7 @@ it twice changes nothing more.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from django.db import transaction
 from django.db.models import Q
@@ -85,11 +85,10 @@ def journal_invalidate(
     wanted: dict[str, set[int]] = {}
     for record in records:
         wanted.setdefault(kinds[record.pk][1], set()).add(int(record.object_id))
-    rows = {
-        (name, obj.pk): obj
-        for name, ids in wanted.items()
-        for obj in models[name].objects.filter(pk__in=ids)
-    }
+    queries = {name: models[name].objects.filter(pk__in=ids) for name, ids in wanted.items()}
+    for name in {"period", "year"} & set(queries):  # their units, for the scale of `numeric`
+        queries[name] = queries[name].select_related("subject", "school_class", "group")
+    rows = {(name, obj.pk): obj for name, query in queries.items() for obj in query}
     lesson_ids = {r.old["lesson"] for r in records if r.old and "lesson" in r.old}
     lessons = {
         lesson.pk: lesson
@@ -193,11 +192,13 @@ def _restore(row, before: dict, scales: _Scales, codes: dict, lessons: dict) -> 
         row.topic = before["topic"]
     elif isinstance(row, PeriodMark | YearMark):
         row.value, row.notation = before.get("value", ""), before.get("notation", "")
-        row.numeric = None
-        if row.value.isdigit():
-            from decimal import Decimal
-
-            row.numeric = Decimal(row.value)
+        row.numeric = scales.of(row).get(row.value) if row.value else None
+        if isinstance(row, PeriodMark) and "deferred_until" in before:  # JRN-10's deferral
+            deferred = before["deferred_until"]
+            row.deferred_until = date.fromisoformat(str(deferred)) if deferred else None
+            row.defer_reason = before.get("defer_reason", "")
+        if isinstance(row, PeriodMark) and "late" in before:
+            row.is_late = before["late"]
 
 
 def invalidate_staff_account(

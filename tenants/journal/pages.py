@@ -13,6 +13,7 @@ from rest_framework.exceptions import PermissionDenied
 from otmetka.accounts.pages import scope_required
 from otmetka.accounts.roles import Scope
 from tenants.configuration.models import Period, Subject
+from tenants.configuration.selectors import periods_for
 from tenants.people.models import Group, SchoolClass, Staff, Student, Teaching
 from tenants.people.selectors import led_class_ids, staff_of, teaches, unit_grade
 from tenants.timetable.models import Lesson
@@ -92,13 +93,7 @@ def grid(request):
         return render(request, "403.html", status=403)
     unit = school_class or group
     grade = unit_grade(school_class, group)
-    periods = list(
-        Period.objects.filter(
-            structure__year=unit.year,
-            structure__grade_from__lte=grade,
-            structure__grade_to__gte=grade,
-        ).order_by("start")
-    )
+    periods = list(periods_for(year=unit.year_id, grade=grade))
     today = timezone.localdate()
     chosen = None
     if params.get("period", "").isdigit():

@@ -29,7 +29,11 @@ from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
 from tenants.audit.services import school_audit_append_many
 from tenants.configuration.models import Notation, Period, Subject
-from tenants.configuration.selectors import grading_system_for, regulation_in_force
+from tenants.configuration.selectors import (
+    grading_system_for,
+    periods_for,
+    regulation_in_force,
+)
 from tenants.people.models import ClassMembership, Group, GroupMembership, SchoolClass, Staff
 from tenants.people.selectors import teaches, unit_grade
 from tenants.school.clock import school_zone
@@ -173,7 +177,7 @@ def period_marks_save(
         if problems:
             errors[prefix] = problems
             continue
-        old = _view(mark) if mark else None
+        old = _period_mark_audit(mark) if mark else None
         mark = mark or PeriodMark(
             student_id=change.student, subject=subject, period=period,
             school_class=school_class, group=group, version=0,
@@ -197,14 +201,14 @@ def period_marks_save(
     school_audit_append_many(
         ctx=ctx,
         entries=[
-            Entry("journal.period_mark", mark, old, _view(mark), reason)
+            Entry("journal.period_mark", mark, old, _period_mark_audit(mark), reason)
             for old, mark, reason in entries
         ],
     )
     return saved
 
 
-def _view(mark: PeriodMark) -> dict:
+def _period_mark_audit(mark: PeriodMark) -> dict:
     return {
         "student": mark.student_id,
         "subject": mark.subject_id,
@@ -258,12 +262,7 @@ def year_marks_save(
     today = now.astimezone(school_zone()).date()
     unit = school_class or group
     grade = unit_grade(school_class, group)
-    last = (
-        Period.objects.filter(
-            structure__year=unit.year, structure__grade_from__lte=grade,
-            structure__grade_to__gte=grade,
-        ).order_by("-end").first()
-    )  # fmt: skip
+    last = periods_for(year=unit.year_id, grade=grade).last()
     members = _members(school_class, group, last) if last else set()
     system = grading_system_for(subject=subject, grade=grade, school_class=school_class)
     scale = {v.code: v.numeric for v in system.values.all()}

@@ -202,18 +202,27 @@ def lesson_members(lessons: Sequence[Lesson]) -> dict[int, set[int]]:
 
 
 class _Scales:
-    """The grading scale of each lesson's subject and class, looked up once per pair."""
+    """The grading scale (code → numeric value) of each subject in a class or group, looked up
+    once per subject and unit."""
 
     def __init__(self):
         self.cache: dict[tuple, dict[str, Decimal | None]] = {}
 
     def values(self, lesson: Lesson) -> dict[str, Decimal | None]:
-        key = (lesson.subject_id, lesson.school_class_id, lesson.group_id)
+        """The scale of a lesson's subject in its class or group."""
+        return self.of(lesson)
+
+    def of(self, row) -> dict[str, Decimal | None]:
+        """The scale of the subject of `row` in its class or group: a lesson, a period mark or
+        a year mark (anything with `subject`, `school_class` and `group`)."""
+        key = (row.subject_id, row.school_class_id, row.group_id)
         if key not in self.cache:
+            school_class = row.school_class if row.school_class_id else None
+            group = row.group if row.group_id else None
             system = grading_system_for(
-                subject=lesson.subject,
-                grade=_grade(lesson),
-                school_class=lesson.school_class if lesson.school_class_id else None,
+                subject=row.subject,
+                grade=unit_grade(school_class, group),
+                school_class=school_class,
             )
             self.cache[key] = {v.code: v.numeric for v in system.values.all()}
         return self.cache[key]

@@ -70,6 +70,20 @@ def _lock_key(model: type[AuditRecordBase]) -> str:
     return f"audit:{connection.schema_name}:{model._meta.db_table}"
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One record of a batch for `audit_append_many`: the object changed (or, without one, its
+    type and id), its old and new values and the reason."""
+
+    action: str
+    obj: models.Model | None
+    old: dict[str, Any] | None = None
+    new: dict[str, Any] | None = None
+    reason: str = ""
+    object_type: str = ""
+    object_id: str | int = ""
+
+
 def audit_append(
     model: type[AuditRecordBase],
     *,
@@ -84,51 +98,17 @@ def audit_append(
 ) -> AuditRecordBase:
     """Append one record to the chain of `model` in the current schema. Call inside the
     service's transaction: the record commits or rolls back with the change it describes."""
-    if not connection.in_atomic_block:
-        raise RuntimeError("audit_append must run inside the transaction of the change it records")
-    if obj is not None:
-        object_type = object_type or obj._meta.label
-        object_id = object_id or obj.pk
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [_lock_key(model)])
-    last = model.objects.order_by("-id").values_list("hash", flat=True).first()
-    record = model(
-        at=timezone.now(),
-        actor_id=ctx.actor_id,
-        actor_role=ctx.actor_role,
-        source=ctx.source,
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        old=_jsonable(old),
-        new=_jsonable(new),
-        reason=reason,
-        request_id=ctx.request_id[:64],
-        prev_hash=last or GENESIS,
-    )
-    record.hash = record_hash(record)
-    record.save(force_insert=True)
-    return record
-
-
-@dataclass(frozen=True)
-class Entry:
-    """One record of a batch for `audit_append_many`."""
-
-    action: str
-    obj: models.Model
-    old: dict[str, Any] | None = None
-    new: dict[str, Any] | None = None
-    reason: str = ""
+    entry = Entry(action, obj, old, new, reason, object_type, object_id)
+    return audit_append_many(model, ctx=ctx, entries=[entry])[0]
 
 
 def audit_append_many(
     model: type[AuditRecordBase], *, ctx: AuditContext, entries: list[Entry]
 ) -> list[AuditRecordBase]:
-    """Append records for a bulk change (one lock, one read of the last hash, one insert): the
-    same chain as one `audit_append` per entry, in the entries' order."""
+    """Append records in the entries' order (one lock, one read of the last hash, one insert).
+    Call inside the service's transaction: they commit or roll back with the change."""
     if not connection.in_atomic_block:
-        raise RuntimeError("audit_append_many must run inside the transaction of the change")
+        raise RuntimeError("audit_append must run inside the transaction of the change it records")
     if not entries:
         return []
     with connection.cursor() as cursor:
@@ -137,14 +117,15 @@ def audit_append_many(
     now = timezone.now()
     records = []
     for entry in entries:
+        obj = entry.obj
         record = model(
             at=now,
             actor_id=ctx.actor_id,
             actor_role=ctx.actor_role,
             source=ctx.source,
             action=entry.action,
-            object_type=entry.obj._meta.label,
-            object_id=str(entry.obj.pk),
+            object_type=entry.object_type or (obj._meta.label if obj is not None else ""),
+            object_id=str(entry.object_id or (obj.pk if obj is not None else "")),
             old=_jsonable(entry.old),
             new=_jsonable(entry.new),
             reason=entry.reason,

@@ -84,6 +84,44 @@ def test_quarters_with_holidays_are_accepted_and_audited(school_a):
         assert actions.count("holiday.create") == 3 and "period_structure.save" in actions
 
 
+def test_the_periods_of_a_grade_in_a_year(school_a):
+    # given: quarters for grades 1–9 and halves for 10–11 this year; halves next year
+    halves = [
+        services.PeriodInput("half_year", "1 полугодие", date(2026, 9, 1), date(2026, 12, 28)),
+        services.PeriodInput("half_year", "2 полугодие", date(2027, 1, 12), date(2027, 5, 26)),
+    ]
+    with schema_context(school_a.schema_name):
+        year = make_year()
+        with_holidays(year)
+        later = make_year("2027/2028", date(2027, 9, 1), date(2028, 8, 31), current=False)
+        services.period_structure_save(
+            ctx=CTX, year=year, name="Полугодия", grade_from=10, grade_to=11, periods=halves
+        )
+        services.period_structure_save(
+            ctx=CTX, year=year, name="Четверти", grade_from=1, grade_to=9,
+            periods=list(reversed(QUARTERS)),
+        )  # fmt: skip
+        services.period_structure_save(
+            ctx=CTX, year=later, name="Полугодия", grade_from=1, grade_to=11,
+            periods=[
+                services.PeriodInput("half_year", "1 полугодие", date(2027, 9, 1),
+                                     date(2027, 12, 31)),
+                services.PeriodInput("half_year", "2 полугодие", date(2028, 1, 1),
+                                     date(2028, 5, 31)),
+            ],
+        )  # fmt: skip
+
+        # when
+        fifth = list(selectors.periods_for(year=year, grade=5))
+        tenth = list(selectors.periods_for(year=None, grade=10))  # None: the current year
+        next_fifth = list(selectors.periods_for(year=later.pk, grade=5))
+
+    # then: the grade's own periods of that year, in their order
+    assert [p.name for p in fifth] == [p.name for p in QUARTERS]
+    assert [p.name for p in tenth] == ["1 полугодие", "2 полугодие"]
+    assert [p.start.year for p in next_fifth] == [2027, 2028]
+
+
 @pytest.mark.parametrize(
     ("periods", "key", "words"),
     [

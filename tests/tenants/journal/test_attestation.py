@@ -6,6 +6,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django_tenants.utils import schema_context
 from rest_framework.exceptions import PermissionDenied
 
@@ -13,7 +15,7 @@ from otmetka.accounts.caller import Caller
 from otmetka.accounts.roles import SchoolRole, Scope, scopes_for
 from tenants.audit.models import AuditRecord
 from tenants.configuration import services as configuration
-from tenants.configuration.models import Period, WorkType
+from tenants.configuration.models import Notation, Period, WorkType
 from tenants.journal import attestation, services
 from tenants.journal import period_marks as pm
 from tenants.journal.models import Attendance, DowngradeNotice, ExamResult
@@ -162,6 +164,63 @@ def test_year_marks_predicted_from_the_period_marks(school_a):
         assert sheet.year[(a.pk, kit.maths().pk)] == "5"
         assert sheet.year[(b.pk, kit.maths().pk)] == "осв"
         assert AuditRecord.objects.filter(action="journal.year_mark").count() == 2
+
+
+def test_the_predicted_year_mark_is_on_each_subjects_own_scale(school_a):
+    # given: maths on the default five-point scale; Russian on the school's three-level scale
+    with schema_context(school_a.schema_name):
+        teacher, five_a, (a, _), _ = journal()
+        maths = kit.maths()
+        russian = configuration.subjects_add_from_catalogue(ctx=kit.CTX, codes=["russian"])[0]
+        people.teaching_assign(
+            ctx=kit.CTX, staff=teacher, subject=russian, school_class=five_a,
+            date_from=kit.YEAR_START,
+        )  # fmt: skip
+        kit.three_level_scale(russian)
+        first, second = Period.objects.get(name="1 четверть"), Period.objects.get(name="2 четверть")
+        quarters = [
+            (first, date(2026, 10, 20), {maths: "5", russian: "П"}),
+            (second, date(2026, 12, 22), {maths: "4", russian: "Б"}),
+        ]
+        for period, day, values in quarters:
+            for subject, value in values.items():
+                pm.period_marks_save(
+                    ctx=kit.CTX, author=teacher, school_class=five_a, group=None,
+                    subject=subject, period=period,
+                    changes=[pm.PeriodMarkChange(a.pk, value=value)], now=moscow(day, 12),
+                )  # fmt: skip
+
+        # when: the summary sheet, its queries counted
+        with CaptureQueriesContext(connection) as queries:
+            sheet = attestation.summary_sheet(five_a)
+
+    # then: each subject's mean rounds on its own scale, named by that scale's codes
+    assert sheet.predicted_year[(a.pk, maths.pk)] == "5"  # 4.5 of 2…5
+    assert sheet.predicted_year[(a.pk, russian.pk)] == "П"  # 2.5 of 1…3: «повышенный»
+    assert sheet.cells[(a.pk, russian.pk, first.pk)] == "П"
+    assert len(queries) <= 8  # not per subject
+
+
+def test_the_summary_sheet_shows_the_schools_own_notation_labels(school_a):
+    # given: the school relabels «н/а»; a pupil not attested in the first quarter
+    with schema_context(school_a.schema_name):
+        teacher, five_a, (a, _), _ = journal()
+        period, maths = Period.objects.get(name="1 четверть"), kit.maths()
+        configuration.notation_update(
+            ctx=kit.CTX, notation=Notation.objects.get(code="not_attested"), label="не атт.",
+            is_enabled=True,
+        )  # fmt: skip
+        pm.period_marks_save(
+            ctx=kit.CTX, author=teacher, school_class=five_a, group=None, subject=maths,
+            period=period, changes=[pm.PeriodMarkChange(a.pk, notation="not_attested")],
+            now=moscow(date(2026, 10, 20), 12),
+        )  # fmt: skip
+
+        # when
+        sheet = attestation.summary_sheet(five_a)
+
+    # then: the sheet uses the school's label
+    assert sheet.cells[(a.pk, maths.pk, period.pk)] == "не атт."
 
 
 def test_exam_results_are_the_subject_teachers_and_the_administrations(school_a):

@@ -2,6 +2,10 @@
 new entries flagged invalid (and left out of averages), changes rolled back, removals restored,
 every step audited; a second run changes nothing; a re-entry clears the flag."""
 
+from datetime import date
+from decimal import Decimal
+from functools import partial
+
 import pytest
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -10,11 +14,13 @@ from otmetka.accounts.activation import credentials_compromised
 from otmetka.accounts.roles import SchoolRole
 from otmetka.audit.context import AuditContext
 from tenants.audit.models import AuditRecord
-from tenants.configuration.models import WorkType
+from tenants.configuration.models import Period, WorkType
 from tenants.journal import attestation, invalidation, services
-from tenants.journal.models import Attendance, LessonRecord, Mark
+from tenants.journal import period_marks as pm
+from tenants.journal.models import Attendance, LessonRecord, Mark, PeriodMark
 from tests.factories import school_client
 from tests.tenants.journal.test_journal_api import _setup
+from tests.tenants.journal.test_journal_rules import journal, moscow
 from tests.tenants.people import kit
 
 pytestmark = pytest.mark.django_db
@@ -183,3 +189,46 @@ def test_restored_marks_keep_their_author_and_a_makeup_is_undone(school_a):
         assert {"journal.makeup", "journal.attendance_change"} <= set(
             undone.values_list("action", flat=True)
         )
+
+
+def test_period_marks_come_back_on_their_scale_with_their_deferrals(school_a):
+    # given: 5А maths on a three-level scale; a pupil's period mark «П», another's deferral
+    with schema_context(school_a.schema_name):
+        teacher, five_a, (a, b), _ = journal()
+        maths = kit.maths()
+        kit.three_level_scale(maths)
+        save = partial(
+            pm.period_marks_save, author=teacher, school_class=five_a, group=None, subject=maths,
+            period=Period.objects.get(name="1 четверть"), now=moscow(date(2026, 10, 20), 12),
+        )  # fmt: skip
+        saved = save(
+            ctx=kit.CTX,
+            changes=[
+                pm.PeriodMarkChange(a.pk, value="П"),
+                pm.PeriodMarkChange(b.pk, defer_until=date(2026, 11, 10), defer_reason="болезнь"),
+            ],
+        )
+        before = {m.student_id: m.version for m in saved}
+        since = timezone.now()
+        intruder = AuditContext(actor_id=424242, actor_role="subject_teacher", source="api")
+
+        # when: with the compromised account, the one mark is deferred and the other deferral
+        # moved; then the account's operations are undone
+        save(
+            ctx=intruder,
+            changes=[pm.PeriodMarkChange(a.pk, defer_until=date(2026, 11, 20), defer_reason="x",
+                                         version=before[a.pk]),
+                     pm.PeriodMarkChange(b.pk, defer_until=date(2026, 11, 30), defer_reason="x",
+                                         version=before[b.pk])],
+        )  # fmt: skip
+        report = invalidation.journal_invalidate(ctx=kit.CTX, user_id=424242, since=since)
+
+        # then: «П» is back with the scale's value 3 and no deferral; the deferral is as it was
+        marks = {m.student_id: m for m in PeriodMark.objects.all()}
+        assert report.restored == 2
+        restored = marks[a.pk]
+        assert (restored.value, restored.numeric) == ("П", Decimal(3))
+        assert (restored.deferred_until, restored.defer_reason) == (None, "")
+        deferred = marks[b.pk]
+        assert (deferred.value, deferred.numeric) == ("", None)
+        assert (deferred.deferred_until, deferred.defer_reason) == (date(2026, 11, 10), "болезнь")

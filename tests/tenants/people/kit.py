@@ -100,3 +100,19 @@ def teen_with_mother(school):
             ),
         ).guardian
         return teen, other, mother
+
+
+def three_level_scale(subject: Subject, grade: int = 5):
+    """A custom scale Н / Б / П (1 / 2 / 3; Н does not pass) assigned to `subject` in `grade`."""
+    from decimal import Decimal
+
+    value = configuration.ValueInput
+    levels = configuration.grading_system_create(
+        ctx=CTX, name="Уровни", kind="custom",
+        values=[value("Н", "низкий", Decimal(1), False), value("Б", "базовый", Decimal(2), True),
+                value("П", "повышенный", Decimal(3), True)],
+    )  # fmt: skip
+    configuration.grading_assignment_save(
+        ctx=CTX, system=levels, subject=subject, grade_from=grade, grade_to=grade
+    )
+    return levels

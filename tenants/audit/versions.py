@@ -40,9 +40,25 @@ def data_changed() -> None:
     transaction.on_commit(lambda: bump(schema))
 
 
-def data_versions(schemas: list[str]) -> dict[str, int]:
-    """The current version of each school (0 when never bumped); one round trip."""
+def version_key(schema: str) -> str:
+    """The cache key (in the "global" cache) of a school's version, for readers that fetch it
+    in the same round trip as the entries keyed on it."""
+    return _PREFIX + schema
+
+
+def versions_in(found: dict, schemas: list[str]) -> dict[str, int]:
+    """The versions out of a `get_many` answer that asked for `version_key` of each school."""
+    return {s: int(found.get(_PREFIX + s, 0)) for s in schemas}
+
+
+def data_versions(schemas: list[str]) -> dict[str, int] | None:
+    """The current version of each school (0 when never bumped); one round trip. None when
+    Redis cannot be reached: the caller then reads afresh and caches nothing."""
     if not schemas:
         return {}
-    found = caches["global"].get_many([_PREFIX + s for s in schemas])
-    return {s: int(found.get(_PREFIX + s, 0)) for s in schemas}
+    try:
+        found = caches["global"].get_many([_PREFIX + s for s in schemas])
+    except Exception:
+        log.warning("could not read the data versions of schools", exc_info=True)
+        return None
+    return versions_in(found, schemas)

@@ -18,13 +18,15 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from django.core.cache import caches
+from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from otmetka.accounts.models import SchoolMembership
 from otmetka.accounts.roles import SchoolRole
 from otmetka.region.choices import SchoolStatus
-from tenants.audit.versions import data_versions
+from otmetka.region.models import School as SchoolRow
+from tenants.audit.versions import version_key, versions_in
 from tenants.people.choices import Channel, Decision, StudentStatus
 from tenants.people.models import (
     ClassMembership,
@@ -81,13 +83,14 @@ class Family:
     children: list[Child]
     has_diary_role: bool  # a guardian or student membership somewhere, even with no child shown
     unavailable: list[str]  # schools where the diary is not open now (suspended, archived)
-    versions: dict[str, int] = field(default_factory=dict)  # the schools' data versions read
+    # the schools' data versions read; None when Redis could not be reached (nothing cached)
+    versions: dict[str, int] | None = field(default_factory=dict)
 
     def child(self, key: str) -> Child | None:
         return next((c for c in self.children if c.key == key), None)
 
 
-def _visible_students(user_id: int, roles: list[str], today: date):
+def _visible_students(user_id: int, roles: list[str], today: date, *, channel: str = Channel.WEB):
     visible = Q(pk__in=[])
     if SchoolRole.STUDENT in roles:
         visible |= Q(user_id=user_id)
@@ -100,7 +103,7 @@ def _visible_students(user_id: int, roles: list[str], today: date):
             guardian__user_id=user_id,
             decision=Decision.CONSENT,
             withdrawn_on__isnull=True,
-            channels__contains=[Channel.WEB],
+            channels__contains=[channel],
         )
         visible |= Q(Exists(linked) & Exists(consented))
     current = ClassMembership.objects.filter(
@@ -120,56 +123,69 @@ def _visible_students(user_id: int, roles: list[str], today: date):
 
 
 FAMILY_CACHE_SECONDS = 3600
+# Table names from the models, values as parameters.
+_MEMBERSHIPS_SQL = (
+    "SELECT m.roles, m.school_id, s.slug, s.schema_name, s.short_name, s.time_zone, "  # noqa: S608
+    "s.status "
+    f"FROM {SchoolMembership._meta.db_table} m JOIN {SchoolRow._meta.db_table} s "
+    "ON s.id = m.school_id "
+    "WHERE m.user_id = %s AND m.is_active AND m.roles && %s::varchar[] ORDER BY m.school_id"
+)
 
 
-def family_of(user_id: int | None) -> Family:
-    """The caller's children. Cached per account, day and the data versions of their schools
-    (`tenants.audit.versions`): a consent withdrawn, a link ended or a student leaving is an
-    audited write, which changes the version, so the next request reads afresh; a membership
-    changed or suspended changes the memberships the key is made of."""
+def _memberships(user_id: int) -> list[tuple]:
+    """The account's active guardian and student memberships with their schools. A plain
+    statement: it runs on every diary request, where composing it through the ORM cost more
+    CPU than answering it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_MEMBERSHIPS_SQL, [user_id, list(DIARY_ROLES)])
+        return [tuple(row) for row in cursor.fetchall()]
+
+
+def family_of(user_id: int | None, *, channel: str = Channel.WEB) -> Family:
+    """The caller's children. Cached per account, day, channel and memberships, and valid
+    while the data versions of their schools (`tenants.audit.versions`) are the ones it was
+    read under: a consent withdrawn, a link ended or a student leaving is an audited write,
+    which changes the version, so the next request reads afresh; a membership changed or
+    suspended changes the memberships the key is made of. The entry and the versions come in
+    one round trip."""
     if user_id is None:
         return Family([], False, [])
-    memberships = list(
-        SchoolMembership.objects.filter(
-            user_id=user_id, is_active=True, roles__overlap=list(DIARY_ROLES)
-        ).order_by("school_id").values_list(
-            "roles", "school_id", "school__slug", "school__schema_name", "school__short_name",
-            "school__time_zone", "school__status",
-        )
-    )  # fmt: skip
+    memberships = _memberships(user_id)
     today = timezone.localdate()
-    versions = data_versions(
-        [schema for _, _, _, schema, _, _, status in memberships if status == SchoolStatus.ACTIVE]
-    )
+    schemas = [m[3] for m in memberships if m[6] == SchoolStatus.ACTIVE]
     key = (
         "diary-family:"
-        + hashlib.sha256(
-            repr((user_id, today, memberships, sorted(versions.items()))).encode()
-        ).hexdigest()
+        + hashlib.sha256(repr((user_id, today, memberships, channel)).encode()).hexdigest()
     )
     cache = caches["global"]
     try:
-        family = cache.get(key)
+        found = cache.get_many([key, *map(version_key, schemas)])
+        versions: dict[str, int] | None = versions_in(found, schemas)
     except Exception:
         log.warning("diary family cache unavailable", exc_info=True)
-        family = None
-    if family is None:
-        family = _read(user_id, memberships, today)
-        try:
-            cache.set(key, family, timeout=FAMILY_CACHE_SECONDS)
-        except Exception:
-            log.warning("diary family cache unavailable", exc_info=True)
+        found, versions = {}, None
+    cached = found.get(key)
+    if cached is not None and versions is not None and cached[0] == versions:
+        family = cached[1]
+    else:
+        family = _read(user_id, memberships, today, channel=channel)
+        if versions is not None:
+            try:
+                cache.set(key, (versions, family), timeout=FAMILY_CACHE_SECONDS)
+            except Exception:
+                log.warning("diary family cache unavailable", exc_info=True)
     return Family(family.children, family.has_diary_role, family.unavailable, versions)
 
 
-def _read(user_id: int, memberships: list, today: date) -> Family:
+def _read(user_id: int, memberships: list, today: date, *, channel: str = Channel.WEB) -> Family:
     schools, parts, unavailable = {}, [], []
     for roles, pk, slug, schema, name, time_zone, status in memberships:
         if status != SchoolStatus.ACTIVE:
             unavailable.append(name)
             continue
         schools[schema] = School(pk, slug, schema, name, time_zone)
-        parts.append((schema, _visible_students(user_id, roles, today)))
+        parts.append((schema, _visible_students(user_id, roles, today, channel=channel)))
     children = [
         Child(
             school=schools[schema], student_id=pk, last_name=last, first_name=first,

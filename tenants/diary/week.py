@@ -12,6 +12,7 @@ Rows come back as plain dicts ready for JSON; nothing here builds a model instan
 from __future__ import annotations
 
 import logging
+import time
 from collections import defaultdict
 from datetime import date, timedelta
 
@@ -75,40 +76,68 @@ def diary_week(children: list[Child], day: date, versions: dict[str, int] | None
     Each child's days are cached under the school's data version (`tenants.audit.versions`),
     which every audited write bumps: what a teacher saves shows on the next request (DIA-01),
     and a warm week costs no school query at all. The region's days off are applied on every
-    request (one query), since they are region data."""
+    request (kept a minute per process, `_days_off`), since they are region data. Without
+    Redis (`versions` None) every week is built and nothing is cached."""
     monday, sunday = week_of(day)
     schemas = sorted({c.school.schema for c in children})
     if versions is None or any(s not in versions for s in schemas):
         versions = data_versions(schemas)
-    keys = {c: _cache_key(c, monday, versions[c.school.schema]) for c in children}
     cache = caches["global"]
-    try:
-        weeks = cache.get_many(list(keys.values()))
-    except Exception:
-        log.warning("diary week cache unavailable", exc_info=True)
-        weeks = {}
-    missing = [c for c in children if keys[c] not in weeks]
-    if missing:
-        built = {keys[c]: days for c, days in _build(missing, monday, sunday).items()}
+    weeks: dict = {}
+    keys = (
+        {c: _cache_key(c, monday, versions[c.school.schema]) for c in children} if versions else {}
+    )
+    if keys:
         try:
-            cache.set_many(built, timeout=WEEK_CACHE_SECONDS)
+            weeks = cache.get_many(list(keys.values()))
         except Exception:
             log.warning("diary week cache unavailable", exc_info=True)
-        weeks.update(built)
-    days_off = (
-        dict(CalendarDay.objects.filter(date__range=(monday, sunday)).values_list("date", "kind"))
-        if children
-        else {}
-    )
+    missing = [c for c in children if keys.get(c) not in weeks]
+    if missing:
+        built = _build(missing, monday, sunday)
+        if keys:
+            try:
+                cache.set_many(
+                    {keys[c]: days for c, days in built.items()}, timeout=WEEK_CACHE_SECONDS
+                )
+            except Exception:
+                log.warning("diary week cache unavailable", exc_info=True)
+        weeks.update({keys.get(c, c): days for c, days in built.items()})
+    days_off = _days_off(monday, sunday) if children else {}
     return {
         "week": {"start": monday, "end": sunday},
         "children": [
             {"key": c.key, "name": c.name, "short_name": c.short_name, "role": c.role,
              "school": c.school.name, "class": c.class_name,
-             "days": [_with_day_off(d, days_off) for d in weeks[keys[c]]]}
+             "days": [_with_day_off(d, days_off) for d in weeks[keys.get(c, c)]]}
             for c in children
         ],
     }  # fmt: skip
+
+
+_DAYS_OFF_SECONDS = 60
+_days_off_seen: dict[date, tuple[float, dict]] = {}
+
+
+def _days_off(monday: date, sunday: date) -> dict:
+    """The region's days off and working weekends of the week. The region's production calendar
+    changes a few times a year, so each process keeps a week's days for a minute instead of
+    asking the database on every request."""
+    now = time.monotonic()
+    seen = _days_off_seen.get(monday)
+    if seen is None or now - seen[0] > _DAYS_OFF_SECONDS:
+        days = dict(
+            CalendarDay.objects.filter(date__range=(monday, sunday)).values_list("date", "kind")
+        )
+        if len(_days_off_seen) > 200:
+            _days_off_seen.clear()
+        seen = _days_off_seen[monday] = (now, days)
+    return seen[1]
+
+
+def days_off_forget(**_) -> None:
+    """The calendar was written in this process (signal): forget the kept weeks at once."""
+    _days_off_seen.clear()
 
 
 def _with_day_off(day: dict, days_off: dict) -> dict:

@@ -31,7 +31,7 @@ CACHES = {
     # School-scoped: keys are prefixed with the current schema, so one school never reads
     # another's cached data.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "services.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX,
         "KEY_FUNCTION": "django_tenants.cache.make_key",
@@ -40,7 +40,7 @@ CACHES = {
     },
     # Region-wide: host routing, login throttling; never holds school data.
     "global": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "services.cache.RedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": CACHE_KEY_PREFIX + ":g",
         "TIMEOUT": 3600,

@@ -163,8 +163,32 @@ def test_the_week_runs_a_constant_number_of_queries(school_a, school_b):
     large_cold, large_warm, week = _counted(client, [school_a, school_b])
     assert len(week["children"]) == 5
     assert large_cold == small_cold <= 20
-    # warm: the family, the data versions (Redis), the days off, the receipts; no school rows
+    # warm: the token, the memberships, the receipts (days off kept per process); no school rows
     assert large_warm == small_warm < small_cold
+    assert small_warm <= 4  # with the connection's health check
+
+
+def test_without_redis_the_week_is_built_every_time(school_a, settings):
+    # given a guardian whose week was cached while Redis answered
+    from django.core.cache import caches
+
+    from tenants.diary.family import family_of
+    from tenants.diary.week import diary_week
+
+    a = term(school_a)
+    user = family(school_a, [a.students[0]])
+    cached = diary_week(family_of(user.pk).children, MONDAY)
+    # when Redis cannot be reached any more (nothing listens on port 1)
+    global_cache = dict(settings.CACHES["global"], LOCATION="redis://127.0.0.1:1/0")
+    settings.CACHES = {**settings.CACHES, "global": global_cache}
+    journal_week(a)  # a mark and a topic saved meanwhile
+    found = family_of(user.pk)
+    week = diary_week(found.children, MONDAY, found.versions)
+    # then the family and the week are read afresh: what was saved shows, nothing fails
+    assert caches["global"]._servers == ["redis://127.0.0.1:1/0"] and found.versions is None
+    lesson = week["children"][0]["days"][0]["lessons"][0]
+    assert cached["children"][0]["days"][0]["lessons"][0]["marks"] == []
+    assert [m["value"] for m in lesson["marks"]] == ["5"] and lesson["topic"] == "Дроби"
 
 
 def test_what_a_teacher_saves_shows_on_the_next_request(school_a):

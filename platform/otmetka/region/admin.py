@@ -32,6 +32,19 @@ class RegionAdminSite(GuardedAdminSite):
     site_title = "Отметка"
     index_title = "Регион"
 
+    def admin_view(self, view, cacheable=False):
+        guarded = super().admin_view(view, cacheable)
+
+        def public(request, *args, **kwargs):
+            # On the region's host request.tenant is None (otmetka.region.middleware);
+            # django-tenants' admin templates read request.tenant.schema_name unless the
+            # attribute is absent, so it is removed for the admin's pages.
+            if hasattr(request, "tenant") and request.tenant is None:
+                del request.tenant
+            return guarded(request, *args, **kwargs)
+
+        return update_wrapper(public, view)
+
     def has_permission(self, request):
         return (
             request.user.is_active

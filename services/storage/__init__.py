@@ -8,12 +8,19 @@ objects under its own prefix. `sniff_type` tells what an upload is before it is 
 from __future__ import annotations
 
 import functools
+import hashlib
+import logging
 import os
 import tempfile
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Protocol
 
 from .filetypes import FILE_TYPES, file_extension, sniff_type
+
+logger = logging.getLogger(__name__)
 
 __all__ = [
     "FILE_TYPES",
@@ -165,3 +172,32 @@ def get_storage() -> ObjectStorage:
             region=settings.S3_REGION,
         )
     return FolderStorage(settings.OBJECTS_DIR)
+
+
+@dataclass(frozen=True)
+class StoredUpload:
+    key: str
+    content_type: str
+    size: int
+    sha256: str
+
+
+def upload_store(*, folder: str, name: str, data: bytes, allowed: Iterable[str]) -> StoredUpload:
+    """Put an uploaded file under `folder/<random><extension>`, typed by its content. The caller
+    has already refused a file whose content is not what its name says (`sniff_type` None)."""
+    extension = file_extension(name)
+    content_type = sniff_type(name, data, allowed) or "application/octet-stream"
+    key = f"{folder}/{uuid.uuid4().hex}{extension}"
+    get_storage().put(key, data, content_type)
+    return StoredUpload(key, content_type, len(data), hashlib.sha256(data).hexdigest())
+
+
+def objects_forget(keys: Iterable[str], *, what: str = "object") -> None:
+    """Delete stored objects, best effort: an orphan object holds no record, so a failure is
+    logged (with the kind of object only) and never raised."""
+    storage = get_storage()
+    for key in keys:
+        try:
+            storage.delete(key)
+        except Exception:
+            logger.warning("%s not deleted from storage", what, exc_info=True)

@@ -12,9 +12,7 @@ subject; recommendations by those who teach the student or lead their class (`ac
 
 from __future__ import annotations
 
-import hashlib
 import logging
-import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, time, timedelta
@@ -25,7 +23,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from otmetka.audit.context import AuditContext
-from services.storage import file_extension, sniff_type
+from services.storage import file_extension, objects_forget, sniff_type, upload_store
 from tenants.audit.services import school_audit_append
 from tenants.configuration.models import Subject
 from tenants.configuration.selectors import regulation_in_force
@@ -180,37 +178,25 @@ def _errors(lesson: Lesson, data: HomeworkInput, existing_files: int) -> dict[st
 
 
 def _store_files(homework: Homework, files: Sequence[FileInput], stored: list[str]) -> None:
-    from services.storage import get_storage
-
-    storage = get_storage()
     for upload in files:
-        extension = file_extension(upload.name)
-        # never the fallback: `_errors` refused files whose content is not what their name says
-        content_type = (
-            sniff_type(upload.name, upload.data, FILE_EXTENSIONS) or "application/octet-stream"
-        )
-        key = f"schools/{connection.schema_name}/homework/{uuid.uuid4().hex}{extension}"
-        storage.put(key, upload.data, content_type)
-        stored.append(key)
+        # `_errors` refused files whose content is not what their name says
+        stored_file = upload_store(
+            folder=f"schools/{connection.schema_name}/homework",
+            name=upload.name, data=upload.data, allowed=FILE_EXTENSIONS,
+        )  # fmt: skip
+        stored.append(stored_file.key)
         HomeworkFile.objects.create(
             homework=homework,
-            file_key=key,
-            file_name=upload.name.strip()[:200] or f"file{extension}",
-            content_type=content_type,
-            size=len(upload.data),
-            sha256=hashlib.sha256(upload.data).hexdigest(),
+            file_key=stored_file.key,
+            file_name=upload.name.strip()[:200] or f"file{file_extension(upload.name)}",
+            content_type=stored_file.content_type,
+            size=stored_file.size,
+            sha256=stored_file.sha256,
         )
 
 
 def _forget(keys: list[str]) -> None:
-    from services.storage import get_storage
-
-    storage = get_storage()
-    for key in keys:
-        try:
-            storage.delete(key)
-        except Exception:  # best effort: an orphan object holds no record
-            logger.warning("homework file not deleted from storage", exc_info=True)
+    objects_forget(keys, what="homework file")
 
 
 def homework_save(

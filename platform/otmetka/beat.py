@@ -18,4 +18,14 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(hours=1),
         "options": {"expires": 30 * 60},
     },
+    "send-diary-digests": {  # N-16: each account's 20:00 is served within 15 minutes
+        "task": "notifications.send_digests_task",
+        "schedule": timedelta(minutes=15),
+        "options": {"expires": 10 * 60},
+    },
+    "release-notifications": {  # SMS held for the quiet hours; rows whose task was lost
+        "task": "notifications.release_notifications_task",
+        "schedule": timedelta(minutes=5),
+        "options": {"expires": 4 * 60},
+    },
 }

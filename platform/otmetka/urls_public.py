@@ -14,6 +14,8 @@ urlpatterns = [
     path("readyz", monitoring.readyz, name="readyz"),
     path("ministry/", include("otmetka.ministry.urls")),
     path("admin/", region_admin_site.urls),
+    path("diary/messages/", include("tenants.messaging.urls_public")),
+    path("diary/notifications/", include("otmetka.notifications.urls")),
     path("diary/", include("tenants.diary.urls_public")),
     path(
         "api/v1/",
@@ -22,6 +24,8 @@ urlpatterns = [
                 *api_common,
                 path("", include("otmetka.region.api.urls")),
                 path("", include("tenants.diary.api.urls_public")),
+                path("", include("otmetka.notifications.api.urls")),
+                path("", include("tenants.messaging.api.family")),
             ]
         ),
     ),

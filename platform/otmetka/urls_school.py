@@ -16,6 +16,7 @@ urlpatterns = [
     path("timetable/", include("tenants.timetable.urls")),
     path("journal/", include("tenants.journal.urls")),
     path("diary/", include("tenants.diary.urls")),
+    path("messages/", include("tenants.messaging.urls")),
     *public_acts,
     path(
         "api/v1/",
@@ -28,6 +29,7 @@ urlpatterns = [
                 path("", include("tenants.events.api.urls")),
                 path("", include("tenants.journal.api.urls")),
                 path("", include("tenants.diary.api.urls")),
+                path("", include("tenants.messaging.api.urls")),
             ]
         ),
     ),

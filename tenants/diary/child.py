@@ -215,7 +215,7 @@ def diary_summary(child: Child, period: Period) -> dict:
         if m["value"] in scales[m["subject_id"]].failing
     ]  # fmt: skip
     missed = [
-        {"date": day, "subject": subject, "code": code, "topic": topic if not invalid else ""}
+        {"date": day, "subject": subject, "code": code, "topic": "" if invalid else topic or ""}
         for day, subject, code, topic, invalid in Attendance.objects.filter(
             student_id=child.student_id, invalidated_at__isnull=True,
             lesson__date__range=(period.start, period.end), code__counts_present=False,

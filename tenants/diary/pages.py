@@ -113,6 +113,17 @@ def card(request):
                  lambda child: one_child.diary_card(child, timezone.localdate()))  # fmt: skip
 
 
+@family_required
+def homework_file(request, pk: int):
+    from .api.files import file_response
+
+    try:
+        found = services.homework_file_open(request.family, request.GET.get("child", ""), pk)
+    except services.NotYourChild:
+        raise Http404 from None
+    return file_response(found)
+
+
 @scope_required(Scope.DIARY_RECEIPTS)
 def receipts(request):
     from rest_framework.exceptions import PermissionDenied

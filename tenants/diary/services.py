@@ -10,6 +10,7 @@ from datetime import date
 from django_tenants.utils import schema_context
 
 from .family import Child, Family
+from .files import FileToSend, homework_file_for
 from .models import DiaryView
 from .receipts import receipts_record
 from .week import diary_week
@@ -56,3 +57,13 @@ def child_open(
         [child], user_id=user_id, view=view, ref=str(shown.get("id", "")), channel=channel
     )
     return child, data
+
+
+def homework_file_open(family: Family, key: str, file_id: int) -> FileToSend:
+    """A homework file of the caller's child (see `files`); NotYourChild when the child is not
+    the caller's or the file is not one their diary shows."""
+    child = child_of(family, key)
+    found = homework_file_for(child, file_id)
+    if found is None:
+        raise NotYourChild(key)
+    return found

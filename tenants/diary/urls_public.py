@@ -8,4 +8,5 @@ urlpatterns = [
     path("subject/", pages.subject, name="subject"),
     path("summary/", pages.summary, name="summary"),
     path("card/", pages.card, name="card"),
+    path("file/<int:pk>/", pages.homework_file, name="file"),
 ]

@@ -27,6 +27,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
+from otmetka.notifications.hooks import final_marks_saved
 from tenants.audit.services import school_audit_append_many
 from tenants.configuration.models import Notation, Period, Subject
 from tenants.configuration.selectors import (
@@ -205,6 +206,7 @@ def period_marks_save(
             for old, mark, reason in entries
         ],
     )
+    final_marks_saved("period", [mark.pk for mark in saved])  # notices once it commits
     return saved
 
 
@@ -322,4 +324,5 @@ def year_marks_save(
             for old, mark, reason in saved
         ],
     )  # fmt: skip
+    final_marks_saved("year", [mark.pk for _, mark, _ in saved])  # notices once it commits
     return [mark for _, mark, _ in saved]

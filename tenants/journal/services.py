@@ -29,6 +29,7 @@ from rest_framework.exceptions import PermissionDenied
 
 from otmetka.audit.chain import Entry
 from otmetka.audit.context import AuditContext
+from otmetka.notifications.hooks import marks_saved
 from tenants.audit.services import school_audit_append, school_audit_append_many
 from tenants.configuration.models import Period, WorkType
 from tenants.configuration.selectors import grading_system_for
@@ -338,7 +339,9 @@ def journal_save(
     request's number and reason) lets the cells past a lock and is their audit reason."""
     now = now or timezone.now()
     with transaction.atomic():
-        return _save(ctx, author, list(marks), list(attendance), list(topics), now, correction)
+        result = _save(ctx, author, list(marks), list(attendance), list(topics), now, correction)
+        marks_saved([m.pk for m in result.marks if m.version == 1])  # SMS once it commits
+        return result
 
 
 def _save(ctx, author, marks, attendance, topics, now, correction="") -> SaveResult:

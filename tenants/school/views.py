@@ -38,6 +38,7 @@ def home(request):
             "can_people": caller.has_any({Scope.PEOPLE_READ, Scope.CLASS_READ}),
             "can_timetable": caller.has_any({Scope.SETTINGS_READ}),
             "can_journal": caller.has_any({Scope.JOURNAL_READ}),
+            "can_diary": caller.has_any({Scope.DIARY_RECEIPTS, Scope.PEOPLE_WRITE}),
             "region_url": public_url("/"),
         },
     )

@@ -9,6 +9,7 @@ from .api import *  # noqa: F403
 from .cache import *  # noqa: F403
 from .core import *  # noqa: F403
 from .database import *  # noqa: F403
+from .notify import *  # noqa: F403
 from .observability import *  # noqa: F403
 from .security import *  # noqa: F403
 from .storage import *  # noqa: F403

@@ -30,4 +30,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "ENUM_NAME_OVERRIDES": {
+        "DeliveryMethodEnum": "tenants.diary.models.DeliveryMethod",
+        "ExtractKindEnum": "tenants.diary.models.ExtractKind",
+        "DiaryChildRoleEnum": "tenants.diary.api.schema.CHILD_ROLES",
+        "RoleEnum": "tenants.messaging.models.ThreadRole",
+    },
 }

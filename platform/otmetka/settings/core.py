@@ -30,6 +30,7 @@ SHARED_APPS = [
     "otmetka.audit",
     "otmetka.ministry",
     "otmetka.monitoring",
+    "otmetka.notifications",
     "django.contrib.contenttypes",
     "django.contrib.auth",
     "django.contrib.sessions",
@@ -52,6 +53,7 @@ TENANT_APPS = [
     "tenants.events",
     "tenants.journal",
     "tenants.diary",
+    "tenants.messaging",
 ]
 INSTALLED_APPS = SHARED_APPS + [app for app in TENANT_APPS if app not in SHARED_APPS]
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import mixins, serializers
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied, ValidationError
@@ -30,6 +30,7 @@ from .. import services
 from ..family import Child, Family, family_of
 from ..models import DiaryView, ViewReceipt
 from ..receipts import receipts_of_class, receipts_visible
+from . import schema
 
 NOT_YOURS = "Такого ребёнка нет среди ваших."
 
@@ -78,14 +79,18 @@ class FamilyDiaryViewSet(ScopedViewSet):
         query.is_valid(raise_exception=True)
         return query.validated_data
 
-    @extend_schema(responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        responses=schema.family_responses(
+            schema.DiaryChildrenSerializer, "дети вызывающего", with_query=False
+        )
+    )
     @action(detail=False, methods=["get"])
     def children(self, request):
         return Response(children_json(family_or_403(self.caller.user_id)))
 
     @extend_schema(
         parameters=[OpenApiParameter("date", OpenApiTypes.DATE), CHILD],
-        responses=OpenApiTypes.OBJECT,
+        responses=schema.family_responses(schema.DiaryWeekSerializer, "неделя"),
     )
     @action(detail=False, methods=["get"])
     def week(self, request):
@@ -116,7 +121,7 @@ class FamilyDiaryViewSet(ScopedViewSet):
 
     @extend_schema(
         parameters=[CHILD, OpenApiParameter("subject", int), OpenApiParameter("period", int)],
-        responses=OpenApiTypes.OBJECT,
+        responses=schema.family_responses(schema.DiarySubjectSerializer, "предмет за период"),
     )
     @action(detail=False, methods=["get"])
     def subject(self, request):
@@ -131,7 +136,8 @@ class FamilyDiaryViewSet(ScopedViewSet):
         return self._one(DiaryView.SUBJECT, build)
 
     @extend_schema(
-        parameters=[CHILD, OpenApiParameter("period", int)], responses=OpenApiTypes.OBJECT
+        parameters=[CHILD, OpenApiParameter("period", int)],
+        responses=schema.family_responses(schema.DiarySummarySerializer, "итоги периода"),
     )
     @action(detail=False, methods=["get"])
     def summary(self, request):
@@ -141,7 +147,10 @@ class FamilyDiaryViewSet(ScopedViewSet):
             lambda child, query: one_child.diary_summary(child, _period(child, query)),
         )
 
-    @extend_schema(parameters=[CHILD], responses=OpenApiTypes.OBJECT)
+    @extend_schema(
+        parameters=[CHILD],
+        responses=schema.family_responses(schema.DiaryCardSerializer, "карточка ребёнка"),
+    )
     @action(detail=False, methods=["get"])
     def card(self, request):
         """Teachers, calendar, tests calendar, events, exam choices, recommendations."""
@@ -170,6 +179,16 @@ class ReceiptSerializer(serializers.ModelSerializer):
         return self.context.get("viewers", {}).get(receipt.user_id, "")
 
 
+@extend_schema_view(
+    list=extend_schema(
+        responses={
+            200: ReceiptSerializer(many=True),
+            400: schema.INVALID,
+            401: schema.NOT_SIGNED_IN,
+            403: schema.REFUSED,
+        }
+    )
+)
 class ReceiptViewSet(mixins.ListModelMixin, ScopedViewSet):
     """`GET /api/v1/diary/receipts/?student=&class=`: who opened which child's diary, when
     (DIA-05): the director and deputies, every student; a class teacher, their class's."""

@@ -21,9 +21,11 @@ urlpatterns = [
         "api/v1/",
         include(
             [
+                # the diary first: families' requests are most of this host's traffic, and
+                # each include tried before costs its routes' patterns on every request
+                path("", include("tenants.diary.api.urls_public")),
                 *api_common,
                 path("", include("otmetka.region.api.urls")),
-                path("", include("tenants.diary.api.urls_public")),
                 path("", include("otmetka.notifications.api.urls")),
                 path("", include("tenants.messaging.api.family")),
             ]

@@ -24,7 +24,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime, timedelta
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -641,6 +641,27 @@ def paper_job_run(job: PaperJob) -> PaperJob:
         job.save(update_fields=["status", "error", "finished_at"])
         raise
     return job
+
+
+PAPER_JOB_KEEP_DAYS = 7
+
+
+def paper_jobs_expire(*, now: datetime | None = None) -> int:
+    """Delete the PDFs of class batches finished more than PAPER_JOB_KEEP_DAYS ago (they hold
+    children's marks; the issue log stays). The job keeps its row, marked "expired"."""
+    from services.storage import objects_forget
+
+    cutoff = (now or timezone.now()) - timedelta(days=PAPER_JOB_KEEP_DAYS)
+    old = list(
+        PaperJob.objects.filter(status="done", finished_at__lt=cutoff)
+        .exclude(file_key="")
+        .values_list("pk", "file_key")
+    )
+    if not old:
+        return 0
+    objects_forget([key for _, key in old], what="paper batch")
+    PaperJob.objects.filter(pk__in=[pk for pk, _ in old]).update(status="expired", file_key="")
+    return len(old)
 
 
 def paper_job_pdf(job: PaperJob) -> bytes:

@@ -117,7 +117,9 @@ class PaperJobSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     school_class = serializers.IntegerField()
     kind = serializers.CharField(help_text=_values("что", ExtractKind))
-    status = serializers.CharField(help_text="queued, running, done или failed")
+    status = serializers.CharField(
+        help_text="queued, running, done, failed или expired (файл удалён через неделю)"
+    )
     progress = serializers.DictField(child=serializers.IntegerField())
     extracts = serializers.IntegerField()
     error = serializers.CharField()
@@ -392,7 +394,10 @@ class PaperJobViewSet(mixins.RetrieveModelMixin, _PaperViewSet):
     def pdf(self, request, pk=None):
         job = self.get_object()
         if job.status != "done":
-            detail = job.error if job.status == "failed" else "Выписки ещё формируются."
+            detail = {
+                "failed": job.error,
+                "expired": "Файл удалён через неделю после печати; сформируйте выписки заново.",
+            }.get(job.status, "Выписки ещё формируются.")
             return problem(status.HTTP_409_CONFLICT, "conflict", detail)
         return _pdf(paper.paper_job_pdf(job), f"vypiski-{job.school_class_id}.pdf")
 

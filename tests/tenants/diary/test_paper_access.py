@@ -229,3 +229,36 @@ def test_the_paper_api_never_fails_on_any_input(school_a, _keep_the_test_connect
         run()
         checked += 1
     assert checked == 10
+
+
+def test_class_batch_pdfs_are_deleted_after_a_week(school_a):
+    # given two finished class batches, one eight days old and one from yesterday
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from services.storage import get_storage
+    from tenants.diary.models import PaperJob
+    from tenants.diary.tasks import expire_paper_jobs_task
+
+    p = paper_class(school_a)
+    storage = get_storage()
+    with schema_context(school_a.schema_name):
+        jobs = []
+        for age, key in ((8, "old"), (1, "new")):
+            file_key = f"schools/{school_a.schema_name}/paper/{key}.pdf"
+            storage.put(file_key, b"%PDF-1.4 batch", "application/pdf")
+            jobs.append(PaperJob.objects.create(
+                school_class=p.t.school_class, kind="week", status="done", file_key=file_key,
+                finished_at=timezone.now() - timedelta(days=age), created_by=p.lead.pk,
+            ))  # fmt: skip
+    # when the beat job runs
+    expired = expire_paper_jobs_task()
+    # then the old PDF is gone and its job says so; yesterday's stays
+    assert expired == {school_a.schema_name: 1}
+    with schema_context(school_a.schema_name):
+        old, new = (PaperJob.objects.get(pk=j.pk) for j in jobs)
+    assert (old.status, old.file_key) == ("expired", "")
+    assert not storage.exists(jobs[0].file_key) and storage.exists(new.file_key)
+    answer = signed_in(school_a, p.lead).get(f"{API}/jobs/{old.pk}/pdf/")
+    assert answer.status_code == 409 and "удалён" in answer.json()["detail"]

@@ -59,3 +59,38 @@ def test_a_guardian_sees_the_diaries_of_two_children_in_two_schools(
     expect(page.get_by_test_id("child")).to_have_count(1)
     page.get_by_role("link", name="Итоги периода").click()
     expect(page.get_by_test_id("summary")).to_contain_text("Математика")
+
+
+def test_a_guardian_subscribes_to_the_digest_and_writes_to_a_teacher(
+    page, live_server_url, two_school_family, shots_dir
+):
+    user = two_school_family
+    page.set_viewport_size({"width": 390, "height": 844})  # a phone
+    page.goto(f"{live_server_url}/accounts/login/")
+    page.fill("input[name=username]", user.username)
+    page.fill("input[name=password]", PASSWORD)
+    page.get_by_role("button", name="Войти").click()
+    # the digest, from the diary's header
+    page.goto(f"{live_server_url}/diary/?date=2026-11-16")
+    page.get_by_test_id("notifications-link").click()
+    page.get_by_label("Каждый день в 20:00").check()
+    page.get_by_test_id("email").fill("mama@example.ru")
+    page.get_by_role("button", name="Сохранить").click()
+    expect(page.locator("body")).to_contain_text("Настройки уведомлений сохранены.")
+    expect(page.get_by_test_id("email")).to_have_value("mama@example.ru")
+    expect(page.get_by_test_id("covered")).to_contain_text("Алексеев Иван Сергеевич")
+    page.screenshot(path=str(shots_dir / "diary-notifications-phone.png"), full_page=True)
+    # a message to the first child's maths teacher, from the diary's header
+    page.goto(f"{live_server_url}/diary/?date=2026-11-16")
+    page.get_by_test_id("diary-messages").click()
+    page.get_by_test_id("new-message").click()
+    page.get_by_test_id("children").get_by_role("link").first.click()
+    page.get_by_test_id("recipient").select_option(index=1)
+    page.fill("input[name=subject]", "Контрольная")
+    page.fill("textarea[name=body]", "Когда будет контрольная по дробям?")
+    page.get_by_role("button", name="Отправить").click()
+    expect(page.locator("body")).to_contain_text("Сообщение отправлено.")
+    expect(page.locator("body")).to_contain_text("Когда будет контрольная по дробям?")
+    page.goto(f"{live_server_url}/diary/messages/")
+    expect(page.get_by_test_id("thread")).to_have_count(1)
+    page.screenshot(path=str(shots_dir / "diary-messages-phone.png"), full_page=True)

@@ -35,5 +35,13 @@ SPECTACULAR_SETTINGS = {
         "ExtractKindEnum": "tenants.diary.models.ExtractKind",
         "DiaryChildRoleEnum": "tenants.diary.api.schema.CHILD_ROLES",
         "RoleEnum": "tenants.messaging.models.ThreadRole",
+        "GroupKindEnum": "tenants.people.choices.GroupKind",
+        "LocalActKindEnum": "tenants.configuration.choices.LocalActKind",
+        "PeriodKindEnum": "tenants.configuration.choices.PeriodKind",
+        "GradingKindEnum": "tenants.configuration.choices.GradingKind",
+        "ExamKindEnum": "tenants.events.choices.ExamKind",
+        "ExamLevelEnum": "tenants.events.choices.ExamLevel",
+        "EventLevelEnum": "tenants.events.choices.EventLevel",
+        "ExamChoiceStatusEnum": "tenants.events.choices.ExamChoiceStatus",
     },
 }

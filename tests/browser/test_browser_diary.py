@@ -61,8 +61,30 @@ def test_a_guardian_sees_the_diaries_of_two_children_in_two_schools(
     expect(page.get_by_test_id("summary")).to_contain_text("Математика")
 
 
+@pytest.fixture
+def forget_subscription(two_school_family):
+    """The page test's subscription is committed by the live server: the notification tests
+    that run later in the same session count the subscriptions that are due, so it must not
+    outlive the test. Deleted on a connection of its own (this test's is rolled back)."""
+    yield
+    from django.db import connections
+
+    from otmetka.notifications.models import Notification, Subscription
+
+    own = connections.create_connection("default")
+    try:
+        with own.cursor() as cursor:
+            for model in (Notification, Subscription):
+                cursor.execute(
+                    f"DELETE FROM {model._meta.db_table} WHERE user_id = %s",
+                    [two_school_family.pk],
+                )
+    finally:
+        own.close()
+
+
 def test_a_guardian_subscribes_to_the_digest_and_writes_to_a_teacher(
-    page, live_server_url, two_school_family, shots_dir
+    page, live_server_url, two_school_family, shots_dir, forget_subscription
 ):
     user = two_school_family
     page.set_viewport_size({"width": 390, "height": 844})  # a phone

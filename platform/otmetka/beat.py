@@ -28,6 +28,11 @@ BEAT_SCHEDULE = {
         "schedule": timedelta(minutes=5),
         "options": {"expires": 4 * 60},
     },
+    "expire-notification-outbox": {  # rows hold addresses and phones: kept 90 days
+        "task": "notifications.expire_outbox_task",
+        "schedule": timedelta(hours=6),
+        "options": {"expires": 60 * 60},
+    },
     "expire-paper-batches": {  # class batch PDFs hold children's marks: kept a week
         "task": "diary.expire_paper_jobs_task",
         "schedule": timedelta(hours=6),

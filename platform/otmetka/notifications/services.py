@@ -582,6 +582,20 @@ def notification_send(
     return Outcome(row.status, retry_in)
 
 
+OUTBOX_KEEP_DAYS = 90
+
+
+def outbox_expire(*, now: datetime | None = None) -> int:
+    """Delete finished outbox rows (sent, failed, cancelled) created more than OUTBOX_KEEP_DAYS
+    ago: they hold a guardian's address or phone, kept only as long as a question about a
+    delivery ("the SMS never came") can still be answered."""
+    cutoff = (now or timezone.now()) - timedelta(days=OUTBOX_KEEP_DAYS)
+    deleted, _ = Notification.objects.filter(
+        status__in=[Status.SENT, Status.FAILED, Status.CANCELLED], created_at__lt=cutoff
+    ).delete()
+    return deleted
+
+
 def unsubscribe_url(user_id: int) -> str:
     """The absolute address of the unsubscribe page for the account (on the region's host)."""
     from django.urls import reverse

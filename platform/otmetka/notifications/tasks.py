@@ -8,6 +8,7 @@
 - `send_digests_task`: on the beat every 15 minutes; queues the digests whose 20:00 has come.
 - `release_notifications_task`: on the beat every 5 minutes; SMS held for the night whose
   morning has come, and rows whose task was lost.
+- `expire_outbox_task`: on the beat every 6 hours; finished rows older than 90 days.
 """
 
 from __future__ import annotations
@@ -82,3 +83,9 @@ def release_notifications_task(now: str | None = None) -> int:
     ids = services.held_release(now=_when(now))
     _enqueue(ids)
     return len(ids)
+
+
+@shared_task(name="notifications.expire_outbox_task")
+def expire_outbox_task() -> int:
+    """Finished outbox rows older than 90 days (`services.outbox_expire`)."""
+    return services.outbox_expire()

@@ -338,3 +338,32 @@ def test_the_marks_task_runs_a_fixed_number_of_queries(school_a):
         many = _queue_queries(t, t.students)
     # then the queries are the same in number
     assert few == many <= 6, (few, many)
+
+
+def test_finished_outbox_rows_are_deleted_after_90_days():
+    # given a sent, a failed and a queued row from 91 days ago, and a sent one from yesterday
+    from django.utils import timezone
+
+    from otmetka.notifications.choices import Channel, Kind, Status
+    from otmetka.notifications.models import Notification
+    from otmetka.notifications.tasks import expire_outbox_task
+    from tests.factories import UserFactory
+
+    user, now = UserFactory(), timezone.now()
+    rows = {}
+    for name, status, age in (
+        ("old_sent", Status.SENT, 91), ("old_failed", Status.FAILED, 91),
+        ("old_queued", Status.QUEUED, 91), ("new_sent", Status.SENT, 1),
+    ):  # fmt: skip
+        row = Notification.objects.create(
+            kind=Kind.MARK, channel=Channel.SMS, user=user, address="+79140000077",
+            status=status, due_at=now, dedupe_key=f"expire-test-{name}",
+        )  # fmt: skip
+        Notification.objects.filter(pk=row.pk).update(created_at=now - timedelta(days=age))
+        rows[name] = row.pk
+    # when the beat job runs
+    deleted = expire_outbox_task()
+    # then only the old finished rows are gone; a row still to send stays
+    left = set(Notification.objects.filter(user=user).values_list("pk", flat=True))
+    assert deleted == 2
+    assert left == {rows["old_queued"], rows["new_sent"]}

@@ -1,7 +1,7 @@
 """The diary's week under load: many guardians opening it at once against the real web server.
 
     python bench/diary.py [--schools 2] [--guardians 200] [--clients 50] [--seconds 20]
-                          [--workers N] [--client-processes 2] [--keep]
+                          [--workers N] [--client-processes 2] [--writes-per-second W] [--keep]
 
 Builds `--schools` schools through the product's services: a 2026/2027 year with quarters and
 holidays, classes of about 30 pupils (as many as the guardians' children need), each with a
@@ -18,6 +18,8 @@ first against `/healthz` (no database work: the baseline), then `GET /api/v1/dia
 region's host. The clients run in `--client-processes` processes apart from this one (threads in
 one Python process would share one core with the GIL). Prints requests per second, p50/p95/p99
 latency, errors, the mean response size, and how busy the machine was.
+With `--writes-per-second W`, a third run loads the week while each school's data version
+changes W times a second (what every audited write does), so families rebuild their weeks.
 Target here: p95 under 150 ms at 50 concurrent clients. Figures only, no asserts on timing.
 """
 
@@ -483,6 +485,30 @@ def run_load(pool, server: Server, path: str, tokens, args) -> dict:
     }
 
 
+def run_load_with_writes(pool, server: Server, tokens, args) -> dict:
+    """The week load while a thread here bumps every school's data version
+    `args.writes_per_second` times a second, as teachers' saves would."""
+    from otmetka.region.models import School
+    from tenants.audit.versions import bump
+
+    schemas = list(School.objects.exclude(schema_name="public").values_list("schema_name",
+                                                                            flat=True))  # fmt: skip
+    stop = threading.Event()
+
+    def writer() -> None:
+        while not stop.wait(1 / args.writes_per_second):
+            for schema in schemas:
+                bump(schema)
+
+    thread = threading.Thread(target=writer, daemon=True)
+    thread.start()
+    try:
+        return run_load(pool, server, WEEK_PATH, tokens, args)
+    finally:
+        stop.set()
+        thread.join()
+
+
 # --- tokens --------------------------------------------------------------------------------
 
 
@@ -570,6 +596,13 @@ def main() -> None:
         default=10,
         help="guardians signing in through the API (the rest: the token service)",
     )
+    parser.add_argument(
+        "--writes-per-second",
+        type=float,
+        default=0,
+        help="also run the week load while each school's data version changes this often "
+        "(what every audited write does: a teacher saving a mark); 0: skip that run",
+    )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
     args.client_processes = max(1, min(args.client_processes, args.clients))
@@ -600,6 +633,10 @@ def main() -> None:
         health = run_load(pool, server, HEALTH_PATH, None, args)
         log(f"diary week: {args.clients} clients, {args.seconds:g} s")
         week = run_load(pool, server, WEEK_PATH, tokens, args)
+        written = None
+        if args.writes_per_second > 0:
+            log(f"diary week with {args.writes_per_second:g} writes/s per school")
+            written = run_load_with_writes(pool, server, tokens, args)
     except BaseException:
         log(server.tail())
         raise
@@ -635,6 +672,15 @@ def main() -> None:
     print(busy(week))
     print("\n".join(errors(week)))
     print(f"  ratio week / healthz p50: {week['p50'] / health['p50']:.1f}x")
+    if written is not None:
+        print(line(f"  … {args.writes_per_second:g} writes/s a school", written))
+        print(busy(written))
+        print("\n".join(errors(written)))
+        print(
+            "  (each write stands as the data-version bump every audited write makes, so every "
+            "family of the school rebuilds its week once after it; the writes' own cost is not "
+            "loaded)"
+        )
     if server_errors:
         print(f"  server log kept: {server.log.name} ({len(server_errors)} error lines), e.g.")
         print("\n".join(f"    {x[:200]}" for x in dict.fromkeys(server_errors[-40:]).keys()))

@@ -18,8 +18,9 @@ first against `/healthz` (no database work: the baseline), then `GET /api/v1/dia
 region's host. The clients run in `--client-processes` processes apart from this one (threads in
 one Python process would share one core with the GIL). Prints requests per second, p50/p95/p99
 latency, errors, the mean response size, and how busy the machine was.
-With `--writes-per-second W`, a third run loads the week while each school's data version
-changes W times a second (what every audited write does), so families rebuild their weeks.
+With `--writes-per-second W`, a third run loads the week while every school gets W journal
+saves a second, each in the next class in turn (what a save changes for the diary's cache: the
+class's data version), so the families of that class rebuild their weeks.
 Target here: p95 under 150 ms at 50 concurrent clients. Figures only, no asserts on timing.
 """
 
@@ -486,19 +487,29 @@ def run_load(pool, server: Server, path: str, tokens, args) -> dict:
 
 
 def run_load_with_writes(pool, server: Server, tokens, args) -> dict:
-    """The week load while a thread here bumps every school's data version
-    `args.writes_per_second` times a second, as teachers' saves would."""
-    from otmetka.region.models import School
-    from tenants.audit.versions import bump
+    """The week load while a thread here makes `args.writes_per_second` journal saves a second
+    in every school, each in the next class in turn: what a save changes for the cache (the
+    class's data version, `tenants.audit.versions`)."""
+    from django_tenants.utils import schema_context
 
-    schemas = list(School.objects.exclude(schema_name="public").values_list("schema_name",
-                                                                            flat=True))  # fmt: skip
+    from otmetka.region.models import School
+    from tenants.audit.versions import unit_bump
+    from tenants.people.models import SchoolClass
+
+    classes = []
+    for schema in School.objects.exclude(schema_name="public").values_list("schema_name",
+                                                                           flat=True):  # fmt: skip
+        with schema_context(schema):
+            classes.append((schema, list(SchoolClass.objects.values_list("pk", flat=True))))
     stop = threading.Event()
 
     def writer() -> None:
+        turn = 0
         while not stop.wait(1 / args.writes_per_second):
-            for schema in schemas:
-                bump(schema)
+            for schema, ids in classes:
+                if ids:
+                    unit_bump(schema, ("c", ids[turn % len(ids)]))
+            turn += 1
 
     thread = threading.Thread(target=writer, daemon=True)
     thread.start()
@@ -600,8 +611,8 @@ def main() -> None:
         "--writes-per-second",
         type=float,
         default=0,
-        help="also run the week load while each school's data version changes this often "
-        "(what every audited write does: a teacher saving a mark); 0: skip that run",
+        help="also run the week load while every school gets this many journal saves a second, "
+        "each in the next class in turn (what a save changes for the diary's cache); 0: skip",
     )
     parser.add_argument("--keep", action="store_true")
     args = parser.parse_args()
@@ -677,9 +688,8 @@ def main() -> None:
         print(busy(written))
         print("\n".join(errors(written)))
         print(
-            "  (each write stands as the data-version bump every audited write makes, so every "
-            "family of the school rebuilds its week once after it; the writes' own cost is not "
-            "loaded)"
+            "  (each write stands as the data-version bump a journal save makes for its class, "
+            "so the families of that class rebuild their weeks; the saves' own cost is not loaded)"
         )
     if server_errors:
         print(f"  server log kept: {server.log.name} ({len(server_errors)} error lines), e.g.")

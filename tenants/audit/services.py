@@ -8,7 +8,14 @@ from otmetka.audit.chain import audit_append
 from otmetka.audit.context import AuditContext
 
 from .models import AuditRecord
-from .versions import data_changed
+from .versions import data_changed, units_changed
+
+
+def _changed(units) -> None:
+    if units is None:
+        data_changed()
+    else:
+        units_changed(units)
 
 
 def school_audit_append(
@@ -19,19 +26,23 @@ def school_audit_append(
     old: dict[str, Any] | None = None,
     new: dict[str, Any] | None = None,
     reason: str = "",
+    units=None,
 ) -> AuditRecord:
+    """`units`: only for writes that change nothing but what lessons of these classes ("c", id)
+    and groups ("g", id) show (see `versions.units_changed`); by default the whole school's
+    data version changes."""
     record = audit_append(
         AuditRecord, ctx=ctx, action=action, obj=obj, old=old, new=new, reason=reason
     )
-    data_changed()
+    _changed(units)
     return record  # type: ignore[return-value]
 
 
-def school_audit_append_many(*, ctx: AuditContext, entries: list) -> list:
+def school_audit_append_many(*, ctx: AuditContext, entries: list, units=None) -> list:
     """Records for a bulk change to the school's chain, in order (one lock, one insert)."""
     from otmetka.audit.chain import audit_append_many
 
     records = audit_append_many(AuditRecord, ctx=ctx, entries=entries)
     if records:
-        data_changed()
+        _changed(units)
     return records

@@ -21,16 +21,23 @@ log = logging.getLogger(__name__)
 _PREFIX = "school-data-version:"
 
 
-def bump(schema: str) -> None:
-    """Mark everything cached from that school as outdated."""
+_UNIT_PREFIX = "school-unit-version:"
+
+
+def _bump_key(key: str) -> None:
     cache = caches["global"]
     try:
         try:
-            cache.incr(_PREFIX + schema)
+            cache.incr(key)
         except ValueError:  # not there yet (or expired): start it
-            cache.set(_PREFIX + schema, 1, timeout=None)
+            cache.set(key, 1, timeout=None)
     except Exception:
-        log.warning("could not bump the data version of a school", exc_info=True)
+        log.warning("could not bump a data version", exc_info=True)
+
+
+def bump(schema: str) -> None:
+    """Mark everything cached from that school as outdated."""
+    _bump_key(_PREFIX + schema)
 
 
 def data_changed() -> None:
@@ -38,6 +45,43 @@ def data_changed() -> None:
     schema = connection.schema_name
     bump(schema)
     transaction.on_commit(lambda: bump(schema))
+
+
+def unit_key(schema: str, unit: tuple[str, int]) -> str:
+    """A class's ("c", id) or a group's ("g", id) version, for the journal's lesson writes."""
+    return f"{_UNIT_PREFIX}{schema}:{unit[0]}{unit[1]}"
+
+
+def unit_bump(schema: str, unit: tuple[str, int]) -> None:
+    """Mark what was cached from one class's or group's lessons as outdated."""
+    _bump_key(unit_key(schema, unit))
+
+
+def units_changed(units) -> None:
+    """Instead of `data_changed`, for a write that changes only what lessons of these classes and
+    groups show (the journal's marks, attendance and topics): caches that track the
+    units they were built from (the diary's weeks) refresh, the rest stay."""
+    schema = connection.schema_name
+    keys = sorted({unit_key(schema, u) for u in units})
+
+    def bump_all() -> None:
+        for key in keys:
+            _bump_key(key)
+
+    bump_all()
+    transaction.on_commit(bump_all)
+
+
+def unit_versions(keys: list[str]) -> dict[str, int] | None:
+    """The current versions under `unit_key`s (0 when never bumped); None without Redis."""
+    if not keys:
+        return {}
+    try:
+        found = caches["global"].get_many(keys)
+    except Exception:
+        log.warning("could not read the data versions of classes", exc_info=True)
+        return None
+    return {k: int(found.get(k, 0)) for k in keys}
 
 
 def version_key(schema: str) -> str:

@@ -21,7 +21,7 @@ from django.db.models import Q
 
 from otmetka.region.choices import CalendarDayKind
 from otmetka.region.models import CalendarDay
-from tenants.audit.versions import data_versions
+from tenants.audit.versions import data_versions, unit_key, unit_versions
 from tenants.configuration.models import HolidayPeriod
 from tenants.events.choices import ControlForm, EventLevel
 from tenants.events.models import ControlWork, Event
@@ -60,7 +60,7 @@ def _member(spans, key, unit, day) -> bool:
 
 
 WEEK_CACHE_SECONDS = 6 * 3600
-_SHAPE = 1  # bump when the cached days change shape
+_SHAPE = 2  # bump when the cached entries change shape
 
 
 def _cache_key(child: Child, monday: date, version: int) -> str:
@@ -74,10 +74,12 @@ def diary_week(children: list[Child], day: date, versions: dict[str, int] | None
     """The week containing `day` for every child given (they are the caller's, see `family`).
 
     Each child's days are cached under the school's data version (`tenants.audit.versions`),
-    which every audited write bumps: what a teacher saves shows on the next request (DIA-01),
-    and a warm week costs no school query at all. The region's days off are applied on every
-    request (kept a minute per process, `_days_off`), since they are region data. Without
-    Redis (`versions` None) every week is built and nothing is cached."""
+    which every audited write bumps, and with the versions of the classes and groups they were
+    built from, which the journal's lesson writes (marks, attendance, topics) bump instead of
+    the school's: what a teacher saves shows on the next request (DIA-01), a save in another
+    class leaves the week warm, and a warm week costs no school query at all. The region's days
+    off are applied on every request (kept a minute per process, `_days_off`), since they are
+    region data. Without Redis (`versions` None) every week is built and nothing is cached."""
     monday, sunday = week_of(day)
     schemas = sorted({c.school.schema for c in children})
     if versions is None or any(s not in versions for s in schemas):
@@ -89,20 +91,29 @@ def diary_week(children: list[Child], day: date, versions: dict[str, int] | None
     )
     if keys:
         try:
-            weeks = cache.get_many(list(keys.values()))
+            found = cache.get_many(list(keys.values()))
         except Exception:
             log.warning("diary week cache unavailable", exc_info=True)
+            found = {}
+        # each entry also holds the versions of the classes and groups it was built from
+        # (the journal's writes bump only those): valid while they are still the same
+        current = unit_versions(sorted({k for units, _ in found.values() for k in units}))
+        if current is not None:
+            weeks = {
+                key: days
+                for key, (units, days) in found.items()
+                if all(current.get(k) == v for k, v in units.items())
+            }
     missing = [c for c in children if keys.get(c) not in weeks]
     if missing:
-        built = _build(missing, monday, sunday)
-        if keys:
+        built = _build(missing, monday, sunday, unit_versions if keys else None)
+        cacheable = {keys[c]: entry for c, entry in built.items() if keys and entry[0] is not None}
+        if cacheable:
             try:
-                cache.set_many(
-                    {keys[c]: days for c, days in built.items()}, timeout=WEEK_CACHE_SECONDS
-                )
+                cache.set_many(cacheable, timeout=WEEK_CACHE_SECONDS)
             except Exception:
                 log.warning("diary week cache unavailable", exc_info=True)
-        weeks.update({keys.get(c, c): days for c, days in built.items()})
+        weeks.update({keys.get(c, c): days for c, (_, days) in built.items()})
     days_off = _days_off(monday, sunday) if children else {}
     return {
         "week": {"start": monday, "end": sunday},
@@ -148,8 +159,12 @@ def _with_day_off(day: dict, days_off: dict) -> dict:
     return {**day, "day_off": off}
 
 
-def _build(children: list[Child], monday: date, sunday: date) -> dict[Child, list[dict]]:
-    """Each child's days, read with one query over the schools per kind of row."""
+def _build(
+    children: list[Child], monday: date, sunday: date, read_units=None
+) -> dict[Child, tuple[dict[str, int] | None, list[dict]]]:
+    """Each child's days, read with one query over the schools per kind of row, with the
+    versions of the classes and groups they come from (`read_units`, read before the rows, so a
+    write after them makes the entry outdated; None when not cached)."""
     students = _by_school(children)
     schemas = list(students)
     overlapping = Q(start__lte=sunday) & (Q(end__isnull=True) | Q(end__gte=monday))
@@ -164,10 +179,18 @@ def _build(children: list[Child], monday: date, sunday: date) -> dict[Child, lis
         for s, ids in students.items()
     ]))  # fmt: skip
     classes, groups = defaultdict(set), defaultdict(set)
-    for (schema, _), spans in class_spans.items():
+    unit_keys_of: dict[tuple[str, int], set[str]] = defaultdict(set)
+    for (schema, sid), spans in class_spans.items():
         classes[schema] |= {unit for unit, _, _ in spans}
-    for (schema, _), spans in group_spans.items():
+        unit_keys_of[(schema, sid)] |= {unit_key(schema, ("c", u)) for u, _, _ in spans}
+    for (schema, sid), spans in group_spans.items():
         groups[schema] |= {unit for unit, _, _ in spans}
+        unit_keys_of[(schema, sid)] |= {unit_key(schema, ("g", u)) for u, _, _ in spans}
+    seen = (
+        read_units(sorted({k for keys in unit_keys_of.values() for k in keys}))
+        if read_units
+        else None
+    )
 
     def unit_filter(s):
         return Q(school_class_id__in=classes[s]) | Q(group_id__in=groups[s])
@@ -339,5 +362,10 @@ def _build(children: list[Child], monday: date, sunday: date) -> dict[Child, lis
                 "date": day_, "weekday": WEEKDAYS[offset], "holiday": holiday,
                 "lessons": day_lessons, "other_marks": other_marks, "events": day_events,
             })  # fmt: skip
-        result[child] = days
+        units = (
+            None
+            if seen is None
+            else {k: seen[k] for k in unit_keys_of.get((child.school.schema, child.student_id), ())}
+        )
+        result[child] = (units, days)
     return result

@@ -173,6 +173,13 @@ def marked_lessons(lessons: Sequence[Lesson]) -> dict[int, str]:
     return result
 
 
+def lesson_units(lessons) -> set[tuple[str, int]]:
+    """The classes ("c", id) and groups ("g", id) the lessons are for (see `school_audit_append`'s
+    `units`): what the journal writes at a lesson changes only what that unit's lessons show."""
+    return {("c", lesson.school_class_id) if lesson.school_class_id else ("g", lesson.group_id)
+            for lesson in lessons}  # fmt: skip
+
+
 def lesson_members(lessons: Sequence[Lesson]) -> dict[int, set[int]]:
     """Students of each lesson's class or group on its date (2 queries)."""
     class_ids = {lesson.school_class_id for lesson in lessons if lesson.school_class_id}
@@ -531,7 +538,8 @@ def _save(ctx, author, marks, attendance, topics, now, correction="") -> SaveRes
         changed_records,
         ["topic", "entered_at", "entered_by", "is_late", "version", "invalidated_at"],
     )
-    school_audit_append_many(ctx=ctx, entries=audit)  # a removed mark keeps its id there
+    # a removed mark keeps its id there; only these lessons' classes and groups changed
+    school_audit_append_many(ctx=ctx, entries=audit, units=lesson_units(lessons))
     Mark.objects.filter(pk__in=[m.pk for m in removed_marks]).delete()
     touched = {loaded.tasks[m.task].lesson_id for m in marks} | {a.lesson for a in attendance}
     touched |= {t.lesson for t in topics}

@@ -199,3 +199,41 @@ def test_what_a_teacher_saves_shows_on_the_next_request(school_a):
     journal_week(a)  # marks and a topic through the journal's service
     lesson = _week(client)["children"][0]["days"][0]["lessons"][0]
     assert [m["value"] for m in lesson["marks"]] == ["5"] and lesson["topic"] == "Дроби"
+
+
+def test_a_journal_save_refreshes_its_class_only(school_a):
+    # given a guardian of a pupil of 5А whose week is cached
+    from django.db import transaction
+
+    from tenants.audit.versions import data_versions, units_changed
+    from tenants.configuration.models import WorkType
+    from tenants.journal import services as journal
+
+    a = term(school_a)
+    with schema_context(school_a.schema_name):
+        task = journal.task_add(
+            ctx=kit.CTX, lesson=a.lessons[0], work_type=WorkType.objects.get(code="oral"),
+            author=a.teacher,
+        )  # fmt: skip
+    client = region_client(family(school_a, [a.students[0]]))
+    _week(client)
+    school_version = data_versions([school_a.schema_name])
+    # when another class's journal changes (what the journal's save bumps for its lessons)
+    with schema_context(school_a.schema_name), transaction.atomic():
+        units_changed([("c", a.school_class.pk + 1000), ("g", 1)])
+    # then the week is still warm: no school row is read
+    with CaptureQueriesContext(connection) as warm:
+        _week(client)
+    assert not [q for q in warm.captured_queries if school_a.schema_name in q["sql"]
+                and "diary_viewreceipt" not in q["sql"]]  # fmt: skip
+    # when the teacher saves a mark and a topic in 5А itself
+    with schema_context(school_a.schema_name):
+        journal.journal_save(
+            ctx=kit.CTX, author=a.teacher,
+            marks=[journal.MarkChange(task.pk, a.students[0].pk, "5")],
+            topics=[journal.TopicChange(a.lessons[0].pk, "Дроби")],
+        )  # fmt: skip
+    # then the school's version is unchanged (families stay cached) and the week shows them
+    assert data_versions([school_a.schema_name]) == school_version
+    lesson = _week(client)["children"][0]["days"][0]["lessons"][0]
+    assert [m["value"] for m in lesson["marks"]] == ["5"] and lesson["topic"] == "Дроби"

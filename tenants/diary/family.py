@@ -27,10 +27,10 @@ from otmetka.accounts.roles import SchoolRole
 from otmetka.region.choices import SchoolStatus
 from otmetka.region.models import School as SchoolRow
 from tenants.audit.versions import version_key, versions_in
-from tenants.people.choices import Channel, Decision, StudentStatus
+from tenants.people.choices import Channel, StudentStatus
+from tenants.people.consents import consents_in_force
 from tenants.people.models import (
     ClassMembership,
-    Consent,
     GuardianLink,
     Student,
     full_name,
@@ -98,12 +98,8 @@ def _visible_students(user_id: int, roles: list[str], today: date, *, channel: s
         linked = GuardianLink.objects.filter(
             student=OuterRef("pk"), guardian__user_id=user_id, ended_at__isnull=True
         )
-        consented = Consent.objects.filter(
-            student=OuterRef("pk"),
-            guardian__user_id=user_id,
-            decision=Decision.CONSENT,
-            withdrawn_on__isnull=True,
-            channels__contains=[channel],
+        consented = consents_in_force(
+            channel=channel, student=OuterRef("pk"), guardian__user_id=user_id
         )
         visible |= Q(Exists(linked) & Exists(consented))
     current = ClassMembership.objects.filter(
@@ -133,7 +129,7 @@ _MEMBERSHIPS_SQL = (
 )
 
 
-def _memberships(user_id: int) -> list[tuple]:
+def diary_memberships(user_id: int) -> list[tuple]:
     """The account's active guardian and student memberships with their schools. A plain
     statement: it runs on every diary request, where composing it through the ORM cost more
     CPU than answering it."""
@@ -151,7 +147,7 @@ def family_of(user_id: int | None, *, channel: str = Channel.WEB) -> Family:
     one round trip."""
     if user_id is None:
         return Family([], False, [])
-    memberships = _memberships(user_id)
+    memberships = diary_memberships(user_id)
     today = timezone.localdate()
     schemas = [m[3] for m in memberships if m[6] == SchoolStatus.ACTIVE]
     key = (

@@ -26,10 +26,10 @@ from django.utils import timezone
 from otmetka.accounts.models import SchoolMembership
 from otmetka.accounts.roles import STAFF_ROLES as STAFF_SCHOOL_ROLES
 from otmetka.accounts.roles import SchoolRole
-from tenants.people.choices import Channel, Decision, StudentStatus
+from tenants.people.choices import Channel, StudentStatus
+from tenants.people.consents import consents_in_force
 from tenants.people.models import (
     ClassMembership,
-    Consent,
     GroupMembership,
     GuardianLink,
     SchoolClass,
@@ -148,12 +148,8 @@ def staff_role_towards(
 def guardians_with_access(student: Student):
     """Links of the student's guardians who may read the diary now: the link not ended, the
     guardian bound to an account, a consent to the electronic diary not withdrawn."""
-    consented = Consent.objects.filter(
-        student=student,
-        guardian=OuterRef("guardian"),
-        decision=Decision.CONSENT,
-        withdrawn_on__isnull=True,
-        channels__contains=[Channel.WEB],
+    consented = consents_in_force(
+        channel=Channel.WEB, student=student, guardian=OuterRef("guardian")
     )
     return GuardianLink.objects.filter(
         Exists(consented), student=student, ended_at__isnull=True, guardian__user_id__isnull=False

@@ -38,6 +38,13 @@ def active(student: Student) -> QuerySet[Consent]:
     return Consent.objects.filter(student=student, withdrawn_on__isnull=True)
 
 
+def consents_in_force(*, channel: str | None = None, **filters) -> QuerySet[Consent]:
+    """Consents (not refusals) registered and not withdrawn, naming `channel` when given (web,
+    email, sms): what opens the diary, its e-mail and its SMS to a guardian (PDN-04, GOV)."""
+    found = Consent.objects.filter(decision=Decision.CONSENT, withdrawn_on__isnull=True, **filters)
+    return found.filter(channels__contains=[channel]) if channel else found
+
+
 @transaction.atomic
 def consent_register(
     *,

@@ -107,15 +107,9 @@ class SubscriptionInput:
 
 def _memberships(user_id: int) -> list[tuple[list[str], str]]:
     """(roles, school time zone) of the account's active diary memberships, first school first."""
-    return list(
-        SchoolMembership.objects.filter(
-            user_id=user_id,
-            is_active=True,
-            roles__overlap=[SchoolRole.GUARDIAN, SchoolRole.STUDENT],
-        )
-        .order_by("school_id")
-        .values_list("roles", "school__time_zone")
-    )
+    from tenants.diary.family import diary_memberships
+
+    return [(m[0], m[5]) for m in diary_memberships(user_id)]
 
 
 def diary_role(user_id: int) -> str:
@@ -276,16 +270,17 @@ def _recipients(student_ids: set[int]) -> dict[tuple[int, int], set[str]]:
     """(student, guardian's account) → the channels of that guardian's consent for that child,
     for linked guardians with an account and a consent registered and not withdrawn, of
     children who study here (the diary's rule, `tenants.diary.family`). One query."""
-    from tenants.people.choices import Decision, StudentStatus
-    from tenants.people.models import Consent, GuardianLink
+    from tenants.people.choices import StudentStatus
+    from tenants.people.consents import consents_in_force
+    from tenants.people.models import GuardianLink
 
     linked = GuardianLink.objects.filter(
         guardian=OuterRef("guardian"), student=OuterRef("student"), ended_at__isnull=True
     )
     rows = (
-        Consent.objects.filter(
-            student_id__in=student_ids, decision=Decision.CONSENT, withdrawn_on__isnull=True,
-            guardian__user_id__isnull=False, student__status=StudentStatus.STUDYING,
+        consents_in_force(
+            student_id__in=student_ids, guardian__user_id__isnull=False,
+            student__status=StudentStatus.STUDYING,
         )
         .filter(Exists(linked))
         .values_list("student_id", "guardian__user_id", "channels")

@@ -36,6 +36,10 @@ def _clean_global_cache():
     yield
     from django.core.cache import caches
 
+    from otmetka.region.routing import public_route_forget
+
+    public_route_forget()
+
     for alias in ("default", "global"):
         cache = caches[alias]
         client = cache._cache.get_client(write=True)

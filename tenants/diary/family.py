@@ -17,20 +17,20 @@ import logging
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Subquery
 from django.utils import timezone
 
-from otmetka.accounts.models import SchoolMembership
+from otmetka.accounts.memberships import active_memberships
 from otmetka.accounts.roles import SchoolRole
 from otmetka.region.choices import SchoolStatus
-from otmetka.region.models import School as SchoolRow
-from tenants.audit.versions import version_key, versions_in
+from tenants.audit.versions import unit_key, version_key, versions_in
 from tenants.people.choices import Channel, StudentStatus
 from tenants.people.consents import consents_in_force
 from tenants.people.models import (
     ClassMembership,
+    GroupMembership,
     GuardianLink,
     Student,
     full_name,
@@ -41,6 +41,7 @@ from tenants.school.across import rows_across
 log = logging.getLogger(__name__)
 
 DIARY_ROLES = (SchoolRole.GUARDIAN, SchoolRole.STUDENT)
+_DIARY_ROLES = frozenset(str(r.value) for r in DIARY_ROLES)
 
 
 @dataclass(frozen=True)
@@ -63,6 +64,10 @@ class Child:
     class_id: int | None
     class_name: str
     grade: int | None
+    # the versions the child's cached weeks depend on (`tenants.audit.versions.unit_key`): their
+    # class's and groups' today, read with the family so the week asks for them in its one
+    # round trip (`week.diary_week`)
+    units: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -105,37 +110,32 @@ def _visible_students(user_id: int, roles: list[str], today: date, *, channel: s
     current = ClassMembership.objects.filter(
         student=OuterRef("pk"), start__lte=today, school_class__year__is_current=True
     ).filter(Q(end__isnull=True) | Q(end__gte=today))
+    groups = GroupMembership.objects.filter(student=OuterRef("pk"), start__lte=today).filter(
+        Q(end__isnull=True) | Q(end__gte=today)
+    )
     return (
         Student.objects.filter(visible, status=StudentStatus.STUDYING)
         .annotate(
             class_id=Subquery(current.values("school_class_id")[:1]),
             grade=Subquery(current.values("school_class__grade")[:1]),
             letter=Subquery(current.values("school_class__letter")[:1]),
+            group_ids=ArraySubquery(groups.values("group_id")),
         )
         .values_list(
-            "pk", "last_name", "first_name", "middle_name", "user_id", "class_id", "grade", "letter"
+            "pk", "last_name", "first_name", "middle_name", "user_id", "class_id", "grade",
+            "letter", "group_ids",
         )
-    )
+    )  # fmt: skip
 
 
 FAMILY_CACHE_SECONDS = 3600
-# Table names from the models, values as parameters.
-_MEMBERSHIPS_SQL = (
-    "SELECT m.roles, m.school_id, s.slug, s.schema_name, s.short_name, s.time_zone, "  # noqa: S608
-    "s.status "
-    f"FROM {SchoolMembership._meta.db_table} m JOIN {SchoolRow._meta.db_table} s "
-    "ON s.id = m.school_id "
-    "WHERE m.user_id = %s AND m.is_active AND m.roles && %s::varchar[] ORDER BY m.school_id"
-)
+_SHAPE = 2  # bump when the cached Family or Child changes shape
 
 
 def diary_memberships(user_id: int) -> list[tuple]:
-    """The account's active guardian and student memberships with their schools. A plain
-    statement: it runs on every diary request, where composing it through the ORM cost more
-    CPU than answering it."""
-    with connection.cursor() as cursor:
-        cursor.execute(_MEMBERSHIPS_SQL, [user_id, list(DIARY_ROLES)])
-        return [tuple(row) for row in cursor.fetchall()]
+    """The account's active guardian and student memberships with their schools (read with
+    the API token, else one plain query: `otmetka.accounts.memberships`)."""
+    return [m for m in active_memberships(user_id) if not _DIARY_ROLES.isdisjoint(m[0])]
 
 
 def family_of(user_id: int | None, *, channel: str = Channel.WEB) -> Family:
@@ -151,7 +151,7 @@ def family_of(user_id: int | None, *, channel: str = Channel.WEB) -> Family:
     today = timezone.localdate()
     schemas = [m[3] for m in memberships if m[6] == SchoolStatus.ACTIVE]
     key = (
-        "diary-family:"
+        f"diary-family:{_SHAPE}:"
         + hashlib.sha256(repr((user_id, today, memberships, channel)).encode()).hexdigest()
     )
     cache = caches["global"]
@@ -174,6 +174,13 @@ def family_of(user_id: int | None, *, channel: str = Channel.WEB) -> Family:
     return Family(family.children, family.has_diary_role, family.unavailable, versions)
 
 
+def _units(schema: str, class_id: int | None, group_ids: list[int] | None) -> tuple[str, ...]:
+    units = [("g", g) for g in group_ids or ()]
+    if class_id is not None:
+        units.append(("c", class_id))
+    return tuple(sorted(unit_key(schema, u) for u in units))
+
+
 def _read(user_id: int, memberships: list, today: date, *, channel: str = Channel.WEB) -> Family:
     schools, parts, unavailable = {}, [], []
     for roles, pk, slug, schema, name, time_zone, status in memberships:
@@ -187,8 +194,10 @@ def _read(user_id: int, memberships: list, today: date, *, channel: str = Channe
             school=schools[schema], student_id=pk, last_name=last, first_name=first,
             middle_name=middle, role="student" if owner == user_id else "guardian",
             class_id=class_id, class_name=f"{grade}{letter}" if grade else "", grade=grade,
+            units=_units(schema, class_id, group_ids),
         )
-        for schema, pk, last, first, middle, owner, class_id, grade, letter in rows_across(parts)
+        for schema, pk, last, first, middle, owner, class_id, grade, letter, group_ids
+        in rows_across(parts)
     ]  # fmt: skip
     children.sort(key=lambda c: (c.role != "student", c.first_name, c.last_name, c.school.name))
     return Family(children, bool(memberships), unavailable)

@@ -77,7 +77,8 @@ def diary_week(children: list[Child], day: date, versions: dict[str, int] | None
     which every audited write bumps, and with the versions of the classes and groups they were
     built from, which the journal's lesson writes (marks, attendance, topics) bump instead of
     the school's: what a teacher saves shows on the next request (DIA-01), a save in another
-    class leaves the week warm, and a warm week costs no school query at all. The region's days
+    class leaves the week warm, and a warm week costs no school query and one Redis round trip
+    (the entries with the versions of the children's classes and groups). The region's days
     off are applied on every request (kept a minute per process, `_days_off`), since they are
     region data. Without Redis (`versions` None) every week is built and nothing is cached."""
     monday, sunday = week_of(day)
@@ -90,14 +91,22 @@ def diary_week(children: list[Child], day: date, versions: dict[str, int] | None
         {c: _cache_key(c, monday, versions[c.school.schema]) for c in children} if versions else {}
     )
     if keys:
+        # the entries, and the versions of the classes and groups the children are in today
+        # (`Child.units`), in one round trip
+        prefetch = sorted({k for c in children for k in c.units})
         try:
-            found = cache.get_many(list(keys.values()))
+            found = cache.get_many([*keys.values(), *prefetch])
         except Exception:
             log.warning("diary week cache unavailable", exc_info=True)
             found = {}
-        # each entry also holds the versions of the classes and groups it was built from
-        # (the journal's writes bump only those): valid while they are still the same
-        current = unit_versions(sorted({k for units, _ in found.values() for k in units}))
+        current: dict[str, int] | None = {k: int(found.pop(k, 0)) for k in prefetch}
+        # each entry holds the versions of the classes and groups it was built from (the
+        # journal's writes bump only those): valid while they are still the same. A week
+        # built from other units (a past week in another class) asks for those too.
+        other = sorted({k for units, _ in found.values() for k in units} - set(prefetch))
+        if other:
+            more = unit_versions(other)
+            current = None if more is None else {**current, **more}
         if current is not None:
             weeks = {
                 key: days

@@ -7,4 +7,4 @@ class AccountsConfig(AppConfig):
     verbose_name = "Учётные записи"
 
     def ready(self) -> None:
-        from . import schema  # noqa: F401 - registers the OpenAPI extension
+        from . import memberships, schema  # noqa: F401 - signals; the OpenAPI extension

@@ -60,13 +60,9 @@ def _build(request) -> Caller:
             municipality_id=user.municipality_id,
             scopes=scopes_for(tuple(region_roles), ()),
         )
-    from .models import SchoolMembership
+    from .memberships import active_memberships
 
-    roles = (
-        SchoolMembership.objects.filter(user_id=user.pk, school_id=school.pk, is_active=True)
-        .values_list("roles", flat=True)
-        .first()
-    ) or []
+    roles = next((m[0] for m in active_memberships(user.pk) if m[1] == school.pk), [])
     school_roles = frozenset(roles)
     return Caller(
         user_id=user.pk,

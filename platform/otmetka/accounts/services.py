@@ -16,6 +16,7 @@ from django.core.cache import caches
 from django.db import connection, transaction
 from django.utils import timezone
 
+from . import memberships
 from .models import ApiToken, User
 from .roles import RegionRole
 
@@ -121,11 +122,12 @@ def api_token_create(*, user: User, name: str = "") -> tuple[ApiToken, str]:
 def _token_sql() -> tuple[str, list[str]]:
     user_columns = [f.column for f in User._meta.concrete_fields]
     sql = (  # noqa: S608 - table and column names from the models, values as parameters
-        "SELECT t.id, t.last_used_at, {users} FROM {tokens} t JOIN {user_table} u "
+        "SELECT t.id, t.last_used_at, {memberships}, {users} FROM {tokens} t JOIN {user_table} u "
         "ON u.id = t.user_id WHERE t.key_hash = %s AND t.revoked_at IS NULL "
         "AND t.expires_at > %s"
     ).format(
         users=", ".join(f'u."{c}"' for c in user_columns),
+        memberships=memberships.AS_JSON_COLUMN,
         tokens=ApiToken._meta.db_table,
         user_table=User._meta.db_table,
     )
@@ -134,7 +136,8 @@ def _token_sql() -> tuple[str, list[str]]:
 
 def api_token_user(key: str) -> User | None:
     """The account of a valid token. Runs on every API request, so it is one plain statement
-    (the ORM would spend more CPU composing it than the database spends answering it)."""
+    (the ORM would spend more CPU composing it than the database spends answering it), which
+    also reads the account's active memberships for the request (`memberships`)."""
     sql, user_fields = _token_sql()
     now = timezone.now()
     with connection.cursor() as cursor:
@@ -142,10 +145,11 @@ def api_token_user(key: str) -> User | None:
         row = cursor.fetchone()
     if row is None:
         return None
-    token_id, last_used_at, *values = row
+    token_id, last_used_at, school_memberships, *values = row
     user = User.from_db(connection.alias, user_fields, values)
     if not user.is_active:
         return None
+    memberships.memberships_keep(user.pk, school_memberships)
     if last_used_at is None or now - last_used_at > timedelta(minutes=5):
         ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
     return user

@@ -6,6 +6,7 @@ The cache is invalidated by the services that change a school or its domains
 
 from __future__ import annotations
 
+import time
 from dataclasses import asdict, dataclass
 
 from django.conf import settings
@@ -59,19 +60,36 @@ def _url(host: str, path: str) -> str:
 
 
 REGION_KEY = "route:v1:region"
+# The region's route is only its default time zone: each process also keeps it for a minute, so
+# a request on the region's host (the diary's) spends no Redis round trip on it.
+PUBLIC_ROUTE_KEEP_SECONDS = 60
+_public_kept: tuple[float, Route] | None = None
 
 
 def _public_route() -> Route:
     """The region's host, in the region's default time zone (cached like school routes)."""
+    global _public_kept
+    now = time.monotonic()
+    if _public_kept is not None and now - _public_kept[0] < PUBLIC_ROUTE_KEEP_SECONDS:
+        return _public_kept[1]
     cached = _cache().get(REGION_KEY)
     if cached is not None:
-        return Route(**cached)
-    from .models import Region
+        route = Route(**cached)
+    else:
+        from .models import Region
 
-    zone = Region.objects.filter(pk=1).values_list("default_time_zone", flat=True).first()
-    route = Route(kind=PUBLIC, time_zone=zone or "")
-    _cache().set(REGION_KEY, asdict(route), ROUTE_TTL)
+        zone = Region.objects.filter(pk=1).values_list("default_time_zone", flat=True).first()
+        route = Route(kind=PUBLIC, time_zone=zone or "")
+        _cache().set(REGION_KEY, asdict(route), ROUTE_TTL)
+    _public_kept = (now, route)
     return route
+
+
+def public_route_forget() -> None:
+    """Forget the region's route kept in this process (the region's time zone changed here;
+    tests, between cases)."""
+    global _public_kept
+    _public_kept = None
 
 
 def route_for_host(host: str) -> Route:
@@ -121,4 +139,7 @@ def routes_invalidate(hosts: list[str]) -> None:
 
 
 def region_route_invalidate() -> None:
+    """The region's time zone changed: other processes see it within
+    `PUBLIC_ROUTE_KEEP_SECONDS`, this one at once."""
+    public_route_forget()
     _cache().delete(REGION_KEY)

@@ -51,12 +51,23 @@ DATABASES = {"default": parse_database_url(DATABASE_URL)}
 # Recycle connections: a backend that visits many school schemas grows its catalogue cache.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("OTMETKA_DB_CONN_MAX_AGE", default=300)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
-# Server-side parameters: psycopg prepares a statement on a connection once it has run it five
-# times there, so the requests that repeat the same statements (signing in with a token, the
-# diary) skip PostgreSQL's parse and plan (0.54 -> 0.20 ms of PostgreSQL CPU for the diary's
-# four statements, bench/README.md). Safe with a school per schema: PostgreSQL re-plans a
-# prepared statement when search_path changes; with PgBouncer only in session mode (§ pooling).
-DATABASES["default"]["OPTIONS"].setdefault("server_side_binding", True)
+# ... but not for a connection that ran a query in the last few seconds (otmetka.database).
+ORIGINAL_BACKEND = "otmetka.database"
+OTMETKA_DB_HEALTH_CHECK_AFTER_IDLE = env.float("OTMETKA_DB_HEALTH_CHECK_AFTER_IDLE", default=5.0)
+# Server-side parameters and prepared statements: psycopg prepares a statement on a connection
+# once it has run it `prepare_threshold` times there (Django turns this off unless OPTIONS
+# set it), so the requests that repeat the same statements (signing in with a token, the
+# diary) skip PostgreSQL's parse and plan (bench/README.md). Safe with a school per schema:
+# PostgreSQL re-plans a prepared statement when search_path changes; with PgBouncer only in
+# session mode (docs/operations.md, pooling).
+_options = DATABASES["default"]["OPTIONS"]
+_options["server_side_binding"] = _options.get("server_side_binding", "true") not in {
+    False,
+    "false",
+    "0",
+}
+_threshold = str(_options.get("prepare_threshold", "5")).lower()  # "none": never prepare
+_options["prepare_threshold"] = int(_threshold) if _threshold.isdigit() else None
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
 
 TENANT_MODEL = "region.School"

@@ -10,6 +10,8 @@ and class teachers.
 
 from __future__ import annotations
 
+from datetime import date
+
 from django.utils import timezone
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -37,11 +39,31 @@ NOT_YOURS = "Такого ребёнка нет среди ваших."
 CHILD = OpenApiParameter("child", str, description="ребёнок: `<адрес школы>.<номер>` из children/")
 
 
-class _Query(serializers.Serializer):
-    date = serializers.DateField(required=False)
-    child = serializers.CharField(required=False, max_length=60)
-    subject = serializers.IntegerField(required=False, min_value=1)
-    period = serializers.IntegerField(required=False, min_value=1)
+def diary_query(params) -> dict:
+    """`date`, `child`, `subject` and `period` out of the query string; 400 with a message per
+    field. Plain parsing rather than a serializer: the week runs it on every request, and a DRF
+    serializer deep-copies its fields each time (a tenth of the week's CPU when warm). An empty
+    value is the same as none."""
+    query, errors = {}, {}
+    if value := params.get("date"):
+        try:
+            query["date"] = date.fromisoformat(value)
+        except ValueError:
+            errors["date"] = ["Дата в формате ГГГГ-ММ-ДД."]
+    if value := params.get("child"):
+        if len(value) > 60:
+            errors["child"] = ["Не длиннее 60 символов."]
+        else:
+            query["child"] = value
+    for name in ("subject", "period"):
+        if value := params.get(name):
+            if value.isascii() and value.isdigit() and 0 < int(value) < 2**63:
+                query[name] = int(value)
+            else:
+                errors[name] = ["Целое положительное число."]
+    if errors:
+        raise ValidationError(errors)
+    return query
 
 
 def family_or_403(user_id: int | None) -> Family:
@@ -75,9 +97,7 @@ class FamilyDiaryViewSet(ScopedViewSet):
         return queryset.none()
 
     def _query(self) -> dict:
-        query = _Query(data=self.request.query_params)
-        query.is_valid(raise_exception=True)
-        return query.validated_data
+        return diary_query(self.request.query_params)
 
     @extend_schema(
         responses=schema.family_responses(

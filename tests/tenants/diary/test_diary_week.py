@@ -2,6 +2,7 @@
 
 import pytest
 from django.db import connection
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
@@ -163,9 +164,18 @@ def test_the_week_runs_a_constant_number_of_queries(school_a, school_b):
     large_cold, large_warm, week = _counted(client, [school_a, school_b])
     assert len(week["children"]) == 5
     assert large_cold == small_cold <= 20
-    # warm: the token, the memberships, the receipts (days off kept per process); no school rows
-    assert large_warm == small_warm < small_cold
-    assert small_warm <= 4  # with the connection's health check
+    # warm, signed in by session: the account, its memberships, the receipts (days off kept
+    # per process); no school rows
+    assert large_warm == small_warm == 3 < small_cold
+    # with an API token, the token's statement reads the memberships too
+    from otmetka.accounts.services import api_token_create
+
+    token = api_token_create(user=many, name="t")[1]
+    with_token = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Token {token}")
+    assert _week(with_token) == week
+    with CaptureQueriesContext(connection) as warm:
+        assert _week(with_token) == week
+    assert len(warm.captured_queries) == 2
 
 
 def test_without_redis_the_week_is_built_every_time(school_a, settings):
@@ -237,3 +247,47 @@ def test_a_journal_save_refreshes_its_class_only(school_a):
     assert data_versions([school_a.schema_name]) == school_version
     lesson = _week(client)["children"][0]["days"][0]["lessons"][0]
     assert [m["value"] for m in lesson["marks"]] == ["5"] and lesson["topic"] == "Дроби"
+
+
+def test_a_week_built_from_other_classes_than_todays_is_still_refreshed(school_a):
+    # given a week cached for a child, asked for by a caller that does not know the child's
+    # classes and groups (`Child.units` empty: a past week in another class is the same case)
+    import dataclasses
+
+    from tenants.audit.versions import data_versions
+    from tenants.diary.family import family_of
+    from tenants.diary.week import diary_week
+    from tenants.journal import services as journal
+
+    a = term(school_a)
+    user = family(school_a, [a.students[0]])
+    found = family_of(user.pk)
+    assert found.children[0].units  # the family carries them
+    children = [dataclasses.replace(c, units=()) for c in found.children]
+    first = diary_week(children, MONDAY, found.versions)
+    assert first["children"][0]["days"][0]["lessons"][0]["topic"] == ""
+    # when the teacher saves a topic (the journal bumps the class's version, not the school's)
+    school_version = data_versions([school_a.schema_name])
+    with schema_context(school_a.schema_name):
+        journal.journal_save(
+            ctx=kit.CTX, author=a.teacher, topics=[journal.TopicChange(a.lessons[0].pk, "Дроби")]
+        )
+    assert data_versions([school_a.schema_name]) == school_version
+    # then the entry is seen as outdated all the same
+    again = diary_week(children, MONDAY, found.versions)
+    assert again["children"][0]["days"][0]["lessons"][0]["topic"] == "Дроби"
+    # and with the units known, the same
+    assert diary_week(found.children, MONDAY, found.versions) == again
+
+
+def test_bad_query_parameters_are_400_with_a_message_per_field(school_a):
+    a = term(school_a)
+    client = region_client(family(school_a, [a.students[0]]))
+    bad = client.get("/api/v1/diary/week/", {"date": "30.11.2026", "child": "x" * 61})
+    assert bad.status_code == 400
+    assert set(bad.json()["fields"]) == {"date", "child"}
+    for value in ("abc", "0", "-1", "1.5", "٣", "9" * 30):
+        bad = client.get("/api/v1/diary/summary/", {"child": "a.1", "period": value})
+        assert bad.status_code == 400 and set(bad.json()["fields"]) == {"period"}, value
+    # empty values are no values: this week, every child
+    assert client.get("/api/v1/diary/week/", {"date": "", "child": ""}).status_code == 200

@@ -5,8 +5,9 @@ holidays and the region's days off.
 
 A fixed number of queries whatever the number of children, schools and marks: every kind of row
 is read for all the caller's children in one query over their schools' schemas
-(`across.rows_across`). Entries invalidated as a compromised account's (AUD-06) never show.
-Rows come back as plain dicts ready for JSON; nothing here builds a model instance.
+(`across.Across`: compiled once per process, run with each request's values). Entries
+invalidated as a compromised account's (AUD-06) never show. Rows come back as plain dicts ready
+for JSON; nothing here builds a model instance.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from tenants.events.choices import ControlForm, EventLevel
 from tenants.events.models import ControlWork, Event
 from tenants.journal.models import Attendance, Mark
 from tenants.people.models import ClassMembership, GroupMembership, short_name
-from tenants.school.across import rows_across
+from tenants.school.across import Across
 from tenants.timetable.models import Bell, Homework, HomeworkFile, Lesson
 
 from .family import Child
@@ -168,6 +169,101 @@ def _with_day_off(day: dict, days_off: dict) -> dict:
     return {**day, "day_off": off}
 
 
+# --- the week's queries, each compiled once per process (`across.Across`) ----------------------
+
+
+def _overlapping(monday: date, sunday: date) -> Q:
+    return Q(start__lte=sunday) & (Q(end__isnull=True) | Q(end__gte=monday))
+
+
+def _in_units(classes, groups) -> Q:
+    return Q(school_class_id__any=classes) | Q(group_id__any=groups)
+
+
+_CLASS_SPANS = Across(
+    lambda ids, monday, sunday: ClassMembership.objects.filter(
+        _overlapping(monday, sunday), student_id__any=ids
+    ).values_list("student_id", "school_class_id", "start", "end"),
+    lists=["ids"], dates=["monday", "sunday"],
+)  # fmt: skip
+_GROUP_SPANS = Across(
+    lambda ids, monday, sunday: GroupMembership.objects.filter(
+        _overlapping(monday, sunday), student_id__any=ids
+    ).values_list("student_id", "group_id", "start", "end"),
+    lists=["ids"], dates=["monday", "sunday"],
+)  # fmt: skip
+_LESSONS = Across(
+    lambda classes, groups, monday, sunday: Lesson.objects.filter(
+        _in_units(classes, groups), date__range=(monday, sunday)
+    ).values_list(
+        "pk", "date", "number", "school_class_id", "group_id", "subject__name",
+        "teacher__last_name", "teacher__first_name", "teacher__middle_name",
+        "substitute__last_name", "substitute__first_name", "substitute__middle_name",
+        "substitution_reason", "room__number", "moved_from", "record__topic",
+        "record__invalidated_at",
+    ),
+    lists=["classes", "groups"], dates=["monday", "sunday"],
+)  # fmt: skip
+_HOMEWORK = Across(
+    lambda lessons: Homework.objects.filter(
+        Q(for_lesson_id__any=lessons) | Q(for_lesson__isnull=True, lesson_id__any=lessons)
+    ).values_list("pk", "lesson_id", "for_lesson_id", "lesson__date", "text", "method",
+                  "pages", "exercises", "practical"),
+    lists=["lessons"],
+)  # fmt: skip
+_INDIVIDUAL = Across(
+    lambda homework: Homework.students.through.objects.filter(
+        homework_id__any=homework
+    ).values_list("homework_id", "student_id"),
+    lists=["homework"],
+)  # fmt: skip
+_FILES = Across(
+    lambda homework: HomeworkFile.objects.filter(homework_id__any=homework).values_list(
+        "homework_id", "pk", "file_name", "size"
+    ),
+    lists=["homework"],
+)  # fmt: skip
+_MARKS = Across(
+    lambda ids, monday, sunday: Mark.objects.filter(
+        student_id__any=ids, task__lesson__date__range=(monday, sunday),
+        invalidated_at__isnull=True,
+    ).values_list("student_id", "task__lesson_id", "task__lesson__date", "task__lesson__number",
+                  "task__lesson__subject__name", "value", "comment", "task__work_type__name",
+                  "task__title"),
+    lists=["ids"], dates=["monday", "sunday"],
+)  # fmt: skip
+_ATTENDANCE = Across(
+    lambda ids, monday, sunday: Attendance.objects.filter(
+        student_id__any=ids, lesson__date__range=(monday, sunday), invalidated_at__isnull=True
+    ).values_list("student_id", "lesson_id", "code__code", "code__label", "late_minutes", "note"),
+    lists=["ids"], dates=["monday", "sunday"],
+)  # fmt: skip
+_CONTROL = Across(
+    lambda classes, groups, monday, sunday: ControlWork.objects.filter(
+        _in_units(classes, groups), date__range=(monday, sunday)
+    ).values_list("school_class_id", "group_id", "date", "lesson_number", "subject__name", "form",
+                  "title"),
+    lists=["classes", "groups"], dates=["monday", "sunday"],
+)  # fmt: skip
+_EVENTS = Across(
+    lambda classes, monday, sunday: Event.objects.filter(
+        Q(level=EventLevel.SCHOOL) | Q(school_class_id__any=classes), date__lte=sunday
+    ).filter(Q(date__gte=monday) | Q(end_date__gte=monday)).values_list(
+        "level", "school_class_id", "date", "end_date", "start_time", "title", "place"
+    ),
+    lists=["classes"], dates=["monday", "sunday"],
+)  # fmt: skip
+_HOLIDAYS = Across(
+    lambda monday, sunday: HolidayPeriod.objects.filter(
+        year__is_current=True, start__lte=sunday, end__gte=monday
+    ).values_list("name", "start", "end", "grade_from", "grade_to"),
+    dates=["monday", "sunday"],
+)  # fmt: skip
+_BELLS = Across(
+    lambda: Bell.objects.filter(schedule__is_default=True).values_list("number", "start", "end")
+)
+
+
 def _build(
     children: list[Child], monday: date, sunday: date, read_units=None
 ) -> dict[Child, tuple[dict[str, int] | None, list[dict]]]:
@@ -176,17 +272,10 @@ def _build(
     write after them makes the entry outdated; None when not cached)."""
     students = _by_school(children)
     schemas = list(students)
-    overlapping = Q(start__lte=sunday) & (Q(end__isnull=True) | Q(end__gte=monday))
-    class_spans = _spans(rows_across([
-        (s, ClassMembership.objects.filter(overlapping, student_id__in=ids)
-         .values_list("student_id", "school_class_id", "start", "end"))
-        for s, ids in students.items()
-    ]))  # fmt: skip
-    group_spans = _spans(rows_across([
-        (s, GroupMembership.objects.filter(overlapping, student_id__in=ids)
-         .values_list("student_id", "group_id", "start", "end"))
-        for s, ids in students.items()
-    ]))  # fmt: skip
+    week = {"monday": monday, "sunday": sunday}
+    by_student = [(s, {"ids": ids, **week}) for s, ids in students.items()]
+    class_spans = _spans(_CLASS_SPANS.rows(by_student))
+    group_spans = _spans(_GROUP_SPANS.rows(by_student))
     classes, groups = defaultdict(set), defaultdict(set)
     unit_keys_of: dict[tuple[str, int], set[str]] = defaultdict(set)
     for (schema, sid), spans in class_spans.items():
@@ -200,91 +289,34 @@ def _build(
         if read_units
         else None
     )
-
-    def unit_filter(s):
-        return Q(school_class_id__in=classes[s]) | Q(group_id__in=groups[s])
-
-    lessons = rows_across([
-        (s, Lesson.objects.filter(unit_filter(s), date__range=(monday, sunday)).values_list(
-            "pk", "date", "number", "school_class_id", "group_id", "subject__name",
-            "teacher__last_name", "teacher__first_name", "teacher__middle_name",
-            "substitute__last_name", "substitute__first_name", "substitute__middle_name",
-            "substitution_reason", "room__number", "moved_from", "record__topic",
-            "record__invalidated_at",
-        ))
-        for s in schemas
-    ])  # fmt: skip
+    units = {s: {"classes": classes[s], "groups": groups[s], **week} for s in schemas}
+    lessons = _LESSONS.rows(units.items())
     lesson_ids = defaultdict(list)
     for row in lessons:
         lesson_ids[row[0]].append(row[1])
-    homework = rows_across([
-        (s, Homework.objects.filter(
-            Q(for_lesson_id__in=lesson_ids[s])
-            | Q(for_lesson__isnull=True, lesson_id__in=lesson_ids[s])
-        ).values_list("pk", "lesson_id", "for_lesson_id", "lesson__date", "text", "method",
-                      "pages", "exercises", "practical"))
-        for s in schemas
-    ])  # fmt: skip
+    homework = _HOMEWORK.rows((s, {"lessons": lesson_ids[s]}) for s in schemas)
     homework_ids = defaultdict(list)
     for row in homework:
         homework_ids[row[0]].append(row[1])
     individual = defaultdict(set)
-    for schema, hw, student in rows_across([
-        (s, Homework.students.through.objects.filter(homework_id__in=homework_ids[s])
-         .values_list("homework_id", "student_id"))
-        for s in schemas
-    ]):  # fmt: skip
+    for schema, hw, student in _INDIVIDUAL.rows(
+        (s, {"homework": homework_ids[s]}) for s in schemas
+    ):
         individual[(schema, hw)].add(student)
     files = defaultdict(list)
-    for schema, hw, pk, name, size in rows_across([
-        (s, HomeworkFile.objects.filter(homework_id__in=homework_ids[s])
-         .values_list("homework_id", "pk", "file_name", "size"))
-        for s in schemas
-    ]):  # fmt: skip
+    for schema, hw, pk, name, size in _FILES.rows(
+        (s, {"homework": homework_ids[s]}) for s in schemas
+    ):
         files[(schema, hw)].append({"id": pk, "name": name, "size": size})
-    marks = rows_across([
-        (s, Mark.objects.filter(student_id__in=ids, task__lesson__date__range=(monday, sunday),
-                                invalidated_at__isnull=True)
-         .values_list("student_id", "task__lesson_id", "task__lesson__date",
-                      "task__lesson__number", "task__lesson__subject__name", "value", "comment",
-                      "task__work_type__name", "task__title"))
-        for s, ids in students.items()
-    ])  # fmt: skip
-    attendance = rows_across([
-        (s, Attendance.objects.filter(student_id__in=ids, lesson__date__range=(monday, sunday),
-                                      invalidated_at__isnull=True)
-         .values_list("student_id", "lesson_id", "code__code", "code__label", "late_minutes",
-                      "note"))
-        for s, ids in students.items()
-    ])  # fmt: skip
-    control = rows_across([
-        (s, ControlWork.objects.filter(unit_filter(s), date__range=(monday, sunday))
-         .values_list("school_class_id", "group_id", "date", "lesson_number", "subject__name",
-                      "form", "title"))
-        for s in schemas
-    ])  # fmt: skip
-    events = rows_across([
-        (s, Event.objects.filter(Q(level=EventLevel.SCHOOL) | Q(school_class_id__in=classes[s]),
-                                 date__lte=sunday)
-         .filter(Q(date__gte=monday) | Q(end_date__gte=monday))
-         .values_list("level", "school_class_id", "date", "end_date", "start_time", "title",
-                      "place"))
-        for s in schemas
-    ])  # fmt: skip
-    holidays = rows_across([
-        (s, HolidayPeriod.objects.filter(year__is_current=True, start__lte=sunday,
-                                         end__gte=monday)
-         .values_list("name", "start", "end", "grade_from", "grade_to"))
-        for s in schemas
-    ])  # fmt: skip
+    marks = _MARKS.rows(by_student)
+    attendance = _ATTENDANCE.rows(by_student)
+    control = _CONTROL.rows(units.items())
+    events = _EVENTS.rows(units.items())
+    holidays = _HOLIDAYS.rows((s, week) for s in schemas)
     bells = {
         (schema, number): f"{start:%H:%M}–{end:%H:%M}"
-        for schema, number, start, end in rows_across([
-            (s, Bell.objects.filter(schedule__is_default=True)
-             .values_list("number", "start", "end"))
-            for s in schemas
-        ])
-    }  # fmt: skip
+        for schema, number, start, end in _BELLS.rows((s, {}) for s in schemas)
+    }
 
     # --- assembling each child's week from the rows (no queries below) -----------------------
     marks_of, marks_on = defaultdict(list), defaultdict(list)

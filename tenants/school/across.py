@@ -5,6 +5,11 @@ school, each in its own schema (ARCHITECTURE §3). Reading them school by school
 round trip per school. Instead each school's part is written once and joined with UNION ALL:
 - `rows_across`: an ordinary `values_list` queryset per school, compiled once, its tables
   qualified by the school's schema; the first column of every row is the schema's name;
+- `Across`: the same for a query the caller runs often (the diary's week): its builder is
+  compiled once per process with stand-in values, and each run only puts the real values in
+  their places — Django's ORM spent more CPU composing a week's dozen queries than PostgreSQL
+  spent answering them. Lists travel as one array parameter (`field__any=[…]`, `= ANY(%s)`),
+  so the SQL text is the same whatever their length (and is prepared on the connection);
 - `schema_sql`: the quoted schema for hand-written SQL (setup completeness).
 Nothing from the caller is spliced into the SQL: the schema names come from the School table
 (and are checked as identifiers), the values travel as parameters.
@@ -13,13 +18,15 @@ Nothing from the caller is spliced into the SQL: the schema names come from the 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from datetime import date, timedelta
 from functools import cache
 
 from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db import connection
-from django.db.models import QuerySet
+from django.db.models import Field, ForeignObject, Lookup, QuerySet
 
 _IDENTIFIER = re.compile(r"^[a-z_][a-z0-9_]{0,62}$")
 
@@ -72,3 +79,97 @@ def rows_across(parts: list[tuple[str, QuerySet]]) -> list[tuple]:
     with connection.cursor() as cursor:
         cursor.execute(" UNION ALL ".join(sqls), params)
         return cursor.fetchall()
+
+
+class AnyOf(Lookup):
+    """`field__any=[…]`: `field = ANY(%s)` with the list as one array parameter (an empty list
+    matches nothing). Unlike `__in`, the SQL does not depend on the list's length."""
+
+    lookup_name = "any"
+    prepare_rhs = False
+
+    def get_db_prep_lookup(self, value, connection):
+        return "%s", [list(value)]
+
+    def as_sql(self, compiler, connection):
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        rhs, rhs_params = self.process_rhs(compiler, connection)
+        return f"{lhs} = ANY({rhs})", [*lhs_params, *rhs_params]
+
+
+Field.register_lookup(AnyOf)
+ForeignObject.register_lookup(AnyOf)
+
+
+class Across:
+    """A `values_list` query run over several schools (like `rows_across`), compiled once.
+
+    `build(**values)` returns the queryset; `lists` and `dates` name its arguments. At first use
+    it is built with a stand-in for each (a list of unique negative ids, a date in year 1001)
+    and compiled; each stand-in is then found among the compiled parameters, and every run puts
+    the real values there. The places are checked with a second set of stand-ins (other dates,
+    longer lists): a builder whose values do not reach the parameters as given (a value
+    transformed, or used in the SQL's text) is refused at that first use."""
+
+    def __init__(self, build: Callable[..., QuerySet], *, lists=(), dates=()):
+        self.build = build
+        self._lists = set(lists)
+        # two sets of stand-ins: the first finds each value's places, the second checks them
+        self._stand_ins = [
+            {n: [-(10**12) - i] for i, n in enumerate(lists)}
+            | {n: date(1001, 2, 3) + timedelta(i) for i, n in enumerate(dates)},
+            {n: [-(10**12) - i, -(10**12) - 100 - i] for i, n in enumerate(lists)}
+            | {n: date(1002, 3, 4) + timedelta(i) for i, n in enumerate(dates)},
+        ]
+        self._compiled: tuple[str, list[tuple[str | None, object]]] | None = None
+        self._parts: dict[str, str] = {}
+
+    def _compile(self) -> tuple[str, list[tuple[str | None, object]]]:
+        if self._compiled is None:
+            first, second = self._stand_ins
+            sql, params = self._sql(first)
+            slots: list[tuple[str | None, object]] = []
+            for param in params:
+                name = next((n for n, v in first.items() if _same(param, v)), None)
+                slots.append((name, None) if name else (None, param))
+            missing = set(first) - {name for name, _ in slots}
+            if missing:
+                raise ValueError(f"values not found among the query's parameters: {missing}")
+            predicted = [second[n] if n else constant for n, constant in slots]
+            if self._sql(second) != (sql, predicted):
+                raise ValueError("the query's text or parameters depend on its values otherwise")
+            self._compiled = (sql, slots)
+        return self._compiled
+
+    def _sql(self, values: dict) -> tuple[str, list]:
+        sql, params = self.build(**values).order_by().query.sql_with_params()
+        return sql, list(params)
+
+    def rows(self, parts: Iterable[tuple[str, dict]]) -> list[tuple]:
+        """`parts`: (schema, values by name) per school; rows are (schema, *columns)."""
+        sql, slots = self._compile()
+        sqls, params = [], []
+        for schema, values in parts:
+            part = self._parts.get(schema)
+            if part is None:
+                # compiled by Django from a queryset, the schema checked as an identifier
+                part = f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q"  # noqa: S608
+                if len(self._parts) < 4096:
+                    self._parts[schema] = part
+            sqls.append(part)
+            params.append(schema)
+            for name, constant in slots:
+                if name is None:
+                    params.append(constant)
+                else:
+                    value = values[name]
+                    params.append(list(value) if name in self._lists else value)
+        if not sqls:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(" UNION ALL ".join(sqls), params)
+            return cursor.fetchall()
+
+
+def _same(param, stand_in) -> bool:
+    return type(param) is type(stand_in) and param == stand_in

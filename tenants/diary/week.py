@@ -180,18 +180,18 @@ def _in_units(classes, groups) -> Q:
     return Q(school_class_id__any=classes) | Q(group_id__any=groups)
 
 
-_CLASS_SPANS = Across(
-    lambda ids, monday, sunday: ClassMembership.objects.filter(
-        _overlapping(monday, sunday), student_id__any=ids
-    ).values_list("student_id", "school_class_id", "start", "end"),
-    lists=["ids"], dates=["monday", "sunday"],
-)  # fmt: skip
-_GROUP_SPANS = Across(
-    lambda ids, monday, sunday: GroupMembership.objects.filter(
-        _overlapping(monday, sunday), student_id__any=ids
-    ).values_list("student_id", "group_id", "start", "end"),
-    lists=["ids"], dates=["monday", "sunday"],
-)  # fmt: skip
+def _membership_spans(model, unit: str) -> Across:
+    """Who was in which class (or group) during the week."""
+    return Across(
+        lambda ids, monday, sunday: model.objects.filter(
+            _overlapping(monday, sunday), student_id__any=ids
+        ).values_list("student_id", unit, "start", "end"),
+        lists=["ids"], dates=["monday", "sunday"],
+    )  # fmt: skip
+
+
+_CLASS_SPANS = _membership_spans(ClassMembership, "school_class_id")
+_GROUP_SPANS = _membership_spans(GroupMembership, "group_id")
 _LESSONS = Across(
     lambda classes, groups, monday, sunday: Lesson.objects.filter(
         _in_units(classes, groups), date__range=(monday, sunday)

@@ -165,6 +165,9 @@ def subscription_save(
         errors[field] = ["СМС и письма об отметках получают законные представители."]
     if errors:
         raise ValidationError(errors)
+    # The account's row is locked first: two first saves at once (a double click) would both
+    # find no subscription and both insert it; this way the second waits and updates it.
+    User.objects.select_for_update().filter(pk=user.pk).values_list("pk").first()
     sub = Subscription.objects.select_for_update().filter(user_id=user.pk).first()
     old = _audit_view(sub)
     if sub is None:

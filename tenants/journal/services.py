@@ -37,6 +37,7 @@ from tenants.people.models import ClassMembership, GroupMembership, Staff
 from tenants.people.selectors import unit_grade
 from tenants.school.clock import day_end, school_zone
 from tenants.timetable.access import writable_lesson_ids
+from tenants.timetable.lessons import lesson_units
 from tenants.timetable.models import Lesson
 
 from .models import AbsenceCode, Attendance, LessonRecord, Mark, Task
@@ -171,13 +172,6 @@ def marked_lessons(lessons: Sequence[Lesson]) -> dict[int, str]:
                 f"Отметки за «{period.name}» выставлены: изменения — через запрос на исправление."
             )
     return result
-
-
-def lesson_units(lessons) -> set[tuple[str, int]]:
-    """The classes ("c", id) and groups ("g", id) the lessons are for (see `school_audit_append`'s
-    `units`): what the journal writes at a lesson changes only what that unit's lessons show."""
-    return {("c", lesson.school_class_id) if lesson.school_class_id else ("g", lesson.group_id)
-            for lesson in lessons}  # fmt: skip
 
 
 def lesson_members(lessons: Sequence[Lesson]) -> dict[int, set[int]]:

@@ -31,6 +31,7 @@ from tenants.people.models import ClassMembership, GroupMembership, Staff, Stude
 from tenants.school.clock import day_end, school_datetime, school_zone
 
 from .access import require_lesson_writer, require_student_adviser
+from .lessons import lesson_units
 from .models import (
     Bell,
     BellSchedule,
@@ -228,9 +229,10 @@ def homework_save(
 
 
 def _save(ctx, lesson, author, data, homework, now, stored) -> Homework:
-    old = None
+    old, was_due = None, None
     if homework is not None:
         old = {"text": homework.text, "pages": homework.pages, "exercises": homework.exercises}
+        was_due = homework.for_lesson
     homework = homework or Homework(lesson=lesson, author=author)
     homework.text, homework.method = data.text.strip(), data.method
     homework.pages, homework.exercises = data.pages.strip(), data.exercises.strip()
@@ -244,9 +246,12 @@ def _save(ctx, lesson, author, data, homework, now, stored) -> Homework:
     if not lesson.has_journal_data:
         lesson.has_journal_data = True  # a lesson with homework is no longer re-made (TTB-07)
         lesson.save(update_fields=["has_journal_data"])
+    # the diary shows homework at the lesson it is due for: only those lessons' classes or
+    # groups refresh their cached weeks, not the whole school (`versions.units_changed`)
     school_audit_append(
         ctx=ctx,
         action="homework.save",
+        units=lesson_units([lesson, homework.for_lesson, was_due]),
         obj=homework,
         old=old,
         new={
@@ -270,6 +275,7 @@ def homework_delete(*, ctx: AuditContext, actor: Staff | None, homework: Homewor
     school_audit_append(
         ctx=ctx,
         action="homework.delete",
+        units=lesson_units([homework.lesson, homework.for_lesson]),
         obj=homework,
         old={"lesson": homework.lesson_id, "text": homework.text},
     )

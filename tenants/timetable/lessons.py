@@ -146,3 +146,11 @@ def lessons_make(
         },
     )
     return result
+
+
+def lesson_units(lessons) -> set[tuple[str, int]]:
+    """The classes ("c", id) and groups ("g", id) the lessons are for (see `school_audit_append`'s
+    `units`): what the journal writes at a lesson, or the homework given there, changes only
+    what that unit's lessons show."""
+    return {("c", lesson.school_class_id) if lesson.school_class_id else ("g", lesson.group_id)
+            for lesson in lessons if lesson is not None}  # fmt: skip

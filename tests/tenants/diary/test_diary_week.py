@@ -291,3 +291,40 @@ def test_bad_query_parameters_are_400_with_a_message_per_field(school_a):
         assert bad.status_code == 400 and set(bad.json()["fields"]) == {"period"}, value
     # empty values are no values: this week, every child
     assert client.get("/api/v1/diary/week/", {"date": "", "child": ""}).status_code == 200
+
+
+def test_homework_refreshes_its_class_only_and_shows_at_once(school_a):
+    # given a guardian whose week is cached, homework given for Wednesday's lesson
+    from tenants.audit.versions import data_versions
+
+    a = term(school_a)
+    client = region_client(family(school_a, [a.students[0]]))
+    with schema_context(school_a.schema_name):
+        given = homework_save(
+            ctx=kit.CTX, lesson=a.lessons[0], author=a.teacher,
+            data=HomeworkInput(text="№ 1", for_lesson=a.lessons[1]),
+        )  # fmt: skip
+    assert _homework(_week(client)) == [("Среда", "№ 1")]
+    school_version = data_versions([school_a.schema_name])
+    # when the teacher changes it
+    with schema_context(school_a.schema_name):
+        homework_save(
+            ctx=kit.CTX, lesson=a.lessons[0], author=a.teacher, homework=given,
+            data=HomeworkInput(text="№ 1–3", for_lesson=a.lessons[1]),
+        )  # fmt: skip
+    # then the school's version is unchanged (families and other classes stay cached), and the
+    # next request shows the change
+    assert data_versions([school_a.schema_name]) == school_version
+    assert _homework(_week(client)) == [("Среда", "№ 1–3")]
+    # and when the teacher removes it, it is gone at once
+    from tenants.timetable.homework import homework_delete
+
+    with schema_context(school_a.schema_name):
+        homework_delete(ctx=kit.CTX, actor=a.teacher, homework=given)
+    assert data_versions([school_a.schema_name]) == school_version
+    assert _homework(_week(client)) == []
+
+
+def _homework(week) -> list[tuple[str, str]]:
+    return [(d["weekday"], h["text"]) for d in week["children"][0]["days"] for ls in d["lessons"]
+            for h in ls["homework"]]  # fmt: skip

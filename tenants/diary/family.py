@@ -6,8 +6,9 @@
 - A student: themselves, while they study in the school.
 Nobody else, whatever their roles: staff read the journal, not the diary.
 
-Two queries whatever the number of schools and children: the memberships, then one query over
-the schools' schemas (`across.rows_across`); the second is cached (see `family_of`).
+Two queries whatever the number of schools and children: the memberships (read with the API
+token), then one query over the schools' schemas (`across.Across` templates, one per roles and
+channel, compiled once per process); the second is cached (see `family_of`).
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from tenants.people.models import (
     full_name,
     short_name,
 )
-from tenants.school.across import rows_across
+from tenants.school.across import Across, rows_of_templates
 
 log = logging.getLogger(__name__)
 
@@ -181,6 +182,26 @@ def _units(schema: str, class_id: int | None, group_ids: list[int] | None) -> tu
     return tuple(sorted(unit_key(schema, u) for u in units))
 
 
+_TEMPLATES: dict[tuple[bool, bool, str], Across] = {}
+
+
+def _students_template(roles: list[str], channel: str) -> Across | None:
+    """`_visible_students` for these roles and channel, compiled once per process (see
+    `across.Across`: composing it through the ORM was most of a family's read)."""
+    key = (SchoolRole.STUDENT in roles, SchoolRole.GUARDIAN in roles, str(channel))
+    if not (key[0] or key[1]):
+        return None
+    template = _TEMPLATES.get(key)
+    if template is None:
+        student, guardian, for_channel = key
+        shape = [SchoolRole.STUDENT] * student + [SchoolRole.GUARDIAN] * guardian
+        template = _TEMPLATES[key] = Across(
+            lambda user_id, today: _visible_students(user_id, shape, today, channel=for_channel),
+            ints=["user_id"], dates=["today"],
+        )  # fmt: skip
+    return template
+
+
 def _read(user_id: int, memberships: list, today: date, *, channel: str = Channel.WEB) -> Family:
     schools, parts, unavailable = {}, [], []
     for roles, pk, slug, schema, name, time_zone, status in memberships:
@@ -188,7 +209,9 @@ def _read(user_id: int, memberships: list, today: date, *, channel: str = Channe
             unavailable.append(name)
             continue
         schools[schema] = School(pk, slug, schema, name, time_zone)
-        parts.append((schema, _visible_students(user_id, roles, today, channel=channel)))
+        template = _students_template(roles, channel)
+        if template is not None:
+            parts.append((template, schema, {"user_id": user_id, "today": today}))
     children = [
         Child(
             school=schools[schema], student_id=pk, last_name=last, first_name=first,
@@ -197,7 +220,7 @@ def _read(user_id: int, memberships: list, today: date, *, channel: str = Channe
             units=_units(schema, class_id, group_ids),
         )
         for schema, pk, last, first, middle, owner, class_id, grade, letter, group_ids
-        in rows_across(parts)
+        in rows_of_templates(parts)
     ]  # fmt: skip
     children.sort(key=lambda c: (c.role != "student", c.first_name, c.last_name, c.school.name))
     return Family(children, bool(memberships), unavailable)

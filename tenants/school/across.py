@@ -104,22 +104,25 @@ ForeignObject.register_lookup(AnyOf)
 class Across:
     """A `values_list` query run over several schools (like `rows_across`), compiled once.
 
-    `build(**values)` returns the queryset; `lists` and `dates` name its arguments. At first use
-    it is built with a stand-in for each (a list of unique negative ids, a date in year 1001)
-    and compiled; each stand-in is then found among the compiled parameters, and every run puts
-    the real values there. The places are checked with a second set of stand-ins (other dates,
-    longer lists): a builder whose values do not reach the parameters as given (a value
-    transformed, or used in the SQL's text) is refused at that first use."""
+    `build(**values)` returns the queryset; `lists`, `dates` and `ints` name its arguments. At
+    first use it is built with a stand-in for each (a list of unique negative ids, a date in
+    year 1001, a negative id) and compiled; each stand-in is then found among the compiled
+    parameters, and every run puts the real values there. The places are checked with a second
+    set of stand-ins (other dates, ids, longer lists): a builder whose values do not reach the
+    parameters as given (a value transformed, or used in the SQL's text) is refused at that
+    first use. `rows_of_templates` joins parts of different templates in one query."""
 
-    def __init__(self, build: Callable[..., QuerySet], *, lists=(), dates=()):
+    def __init__(self, build: Callable[..., QuerySet], *, lists=(), dates=(), ints=()):
         self.build = build
         self._lists = set(lists)
         # two sets of stand-ins: the first finds each value's places, the second checks them
         self._stand_ins = [
             {n: [-(10**12) - i] for i, n in enumerate(lists)}
-            | {n: date(1001, 2, 3) + timedelta(i) for i, n in enumerate(dates)},
+            | {n: date(1001, 2, 3) + timedelta(i) for i, n in enumerate(dates)}
+            | {n: -(10**12) - 1000 - i for i, n in enumerate(ints)},
             {n: [-(10**12) - i, -(10**12) - 100 - i] for i, n in enumerate(lists)}
-            | {n: date(1002, 3, 4) + timedelta(i) for i, n in enumerate(dates)},
+            | {n: date(1002, 3, 4) + timedelta(i) for i, n in enumerate(dates)}
+            | {n: -(10**12) - 2000 - i for i, n in enumerate(ints)},
         ]
         self._compiled: tuple[str, list[tuple[str | None, object]]] | None = None
         self._parts: dict[str, str] = {}
@@ -131,12 +134,17 @@ class Across:
             slots: list[tuple[str | None, object]] = []
             for param in params:
                 name = next((n for n, v in first.items() if _same(param, v)), None)
-                slots.append((name, None) if name else (None, param))
+                # a value is passed as Django passed its stand-in (psycopg's Int8 for an id)
+                wrap = type(param) if name and type(param) is not type(first[name]) else None
+                slots.append((name, wrap) if name else (None, param))
             missing = set(first) - {name for name, _ in slots}
             if missing:
                 raise ValueError(f"values not found among the query's parameters: {missing}")
-            predicted = [second[n] if n else constant for n, constant in slots]
-            if self._sql(second) != (sql, predicted):
+            predicted = [_value(second, n, c) if n else c for n, c in slots]
+            sql_second, params_second = self._sql(second)
+            if (sql_second, len(params_second)) != (sql, len(predicted)) or not all(
+                map(_equal, params_second, predicted)
+            ):
                 raise ValueError("the query's text or parameters depend on its values otherwise")
             self._compiled = (sql, slots)
         return self._compiled
@@ -147,29 +155,55 @@ class Across:
 
     def rows(self, parts: Iterable[tuple[str, dict]]) -> list[tuple]:
         """`parts`: (schema, values by name) per school; rows are (schema, *columns)."""
+        return rows_of_templates((self, schema, values) for schema, values in parts)
+
+    def part(self, schema: str, values: dict) -> tuple[str, list]:
+        """This query in one school with these values: its SQL and parameters."""
         sql, slots = self._compile()
-        sqls, params = [], []
-        for schema, values in parts:
-            part = self._parts.get(schema)
-            if part is None:
-                # compiled by Django from a queryset, the schema checked as an identifier
-                part = f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q"  # noqa: S608
-                if len(self._parts) < 4096:
-                    self._parts[schema] = part
-            sqls.append(part)
-            params.append(schema)
-            for name, constant in slots:
-                if name is None:
-                    params.append(constant)
-                else:
-                    value = values[name]
-                    params.append(list(value) if name in self._lists else value)
-        if not sqls:
-            return []
-        with connection.cursor() as cursor:
-            cursor.execute(" UNION ALL ".join(sqls), params)
-            return cursor.fetchall()
+        part = self._parts.get(schema)
+        if part is None:
+            # compiled by Django from a queryset, the schema checked as an identifier
+            part = f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q"  # noqa: S608
+            if len(self._parts) < 4096:
+                self._parts[schema] = part
+        params: list = [schema]
+        for name, constant_or_wrap in slots:
+            if name is None:
+                params.append(constant_or_wrap)
+            elif name in self._lists:
+                params.append(list(values[name]))
+            else:
+                params.append(_value(values, name, constant_or_wrap))
+        return part, params
+
+
+def rows_of_templates(parts: Iterable[tuple[Across, str, dict]]) -> list[tuple]:
+    """Several schools' parts, each of its own template (selecting the same columns), as one
+    query; rows are (schema, *columns)."""
+    sqls, params = [], []
+    for template, schema, values in parts:
+        sql, part_params = template.part(schema, values)
+        sqls.append(sql)
+        params.extend(part_params)
+    if not sqls:
+        return []
+    with connection.cursor() as cursor:
+        cursor.execute(" UNION ALL ".join(sqls), params)
+        return cursor.fetchall()
 
 
 def _same(param, stand_in) -> bool:
+    if isinstance(stand_in, int):  # Django may pass an id as psycopg's Int4 or Int8
+        return isinstance(param, int) and not isinstance(param, bool) and param == stand_in
     return type(param) is type(stand_in) and param == stand_in
+
+
+def _equal(a, b) -> bool:
+    """Parameters alike: psycopg's Json and Jsonb wrappers compare by what they hold."""
+    if type(a) is not type(b):
+        return False
+    return a.obj == b.obj if hasattr(a, "obj") else a == b
+
+
+def _value(values: dict, name: str, wrap):
+    return wrap(values[name]) if wrap is not None else values[name]

@@ -60,3 +60,30 @@ def test_a_builder_whose_value_is_not_a_parameter_is_refused(school_a):
     )
     with pytest.raises(ValueError, match="ids"):
         spliced.rows([(school_a.schema_name, {"ids": [1]})])
+
+
+def test_ids_and_parts_of_different_templates_in_one_query(school_a, school_b):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from tenants.school.across import rows_of_templates
+
+    a, b = term(school_a), term(school_b, names=("Гусев",))
+    one = Across(
+        lambda student: ClassMembership.objects.filter(student_id=student).values_list(
+            "student_id", "school_class_id"
+        ),
+        ints=["student"],
+    )
+    many = Across(_memberships, lists=["ids"], dates=["since"])
+    # an id passed as Django passes it (psycopg's Int8), in two schools, with another template
+    with CaptureQueriesContext(connection) as queries:
+        found = rows_of_templates([
+            (one, school_a.schema_name, {"student": a.students[1].pk}),
+            (many, school_b.schema_name, {"ids": [b.students[0].pk], "since": date(2000, 1, 1)}),
+        ])  # fmt: skip
+    assert len([q for q in queries.captured_queries if "search_path" not in q["sql"]]) == 1
+    assert sorted(found) == sorted([
+        (school_a.schema_name, a.students[1].pk, a.school_class.pk),
+        (school_b.schema_name, b.students[0].pk, b.school_class.pk),
+    ])  # fmt: skip

@@ -71,9 +71,18 @@ def rows_across(parts: list[tuple[str, QuerySet]]) -> list[tuple]:
             sql, part_params = queryset.order_by().query.sql_with_params()
         except EmptyResultSet:  # e.g. `pk__in=[]`: that school has nothing to add
             continue
-        # compiled by Django from a queryset, the schema checked as an identifier
-        sqls.append(f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q")  # noqa: S608
+        sqls.append(_school_part(sql, schema))
         params.extend([schema, *part_params])
+    return _union(sqls, params)
+
+
+def _school_part(sql: str, schema: str) -> str:
+    """A part of the union: the school's name, then the rows of `sql` run in its schema."""
+    # compiled by Django from a queryset, the schema checked as an identifier
+    return f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q"  # noqa: S608
+
+
+def _union(sqls: list[str], params: list) -> list[tuple]:
     if not sqls:
         return []
     with connection.cursor() as cursor:
@@ -162,8 +171,7 @@ class Across:
         sql, slots = self._compile()
         part = self._parts.get(schema)
         if part is None:
-            # compiled by Django from a queryset, the schema checked as an identifier
-            part = f"SELECT %s::text, q.* FROM ({qualified(sql, schema)}) AS q"  # noqa: S608
+            part = _school_part(sql, schema)
             if len(self._parts) < 4096:
                 self._parts[schema] = part
         params: list = [schema]
@@ -185,11 +193,7 @@ def rows_of_templates(parts: Iterable[tuple[Across, str, dict]]) -> list[tuple]:
         sql, part_params = template.part(schema, values)
         sqls.append(sql)
         params.extend(part_params)
-    if not sqls:
-        return []
-    with connection.cursor() as cursor:
-        cursor.execute(" UNION ALL ".join(sqls), params)
-        return cursor.fetchall()
+    return _union(sqls, params)
 
 
 def _same(param, stand_in) -> bool:

@@ -7,7 +7,6 @@ from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import serializers
 from rest_framework.exceptions import NotFound
 
 from otmetka.accounts.models import SchoolMembership
@@ -15,7 +14,7 @@ from otmetka.api.base import REGION, SIGNED_IN, ScopedViewSet
 
 from .. import services
 from ..files import FileToSend
-from .views import CHILD, NOT_YOURS, family_or_403
+from .views import CHILD, NOT_YOURS, diary_query, family_or_403
 
 
 def file_response(found: FileToSend) -> HttpResponse:
@@ -24,10 +23,6 @@ def file_response(found: FileToSend) -> HttpResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
-
-
-class _Query(serializers.Serializer):
-    child = serializers.CharField(max_length=60)
 
 
 class FamilyHomeworkFileViewSet(ScopedViewSet):
@@ -49,11 +44,10 @@ class FamilyHomeworkFileViewSet(ScopedViewSet):
         },
     )
     def retrieve(self, request, pk=None):
-        query = _Query(data=request.query_params)
-        query.is_valid(raise_exception=True)
+        key = diary_query(request.query_params, child_required=True)["child"]
         family = family_or_403(self.caller.user_id)
         try:
-            found = services.homework_file_open(family, query.validated_data["child"], int(pk or 0))
+            found = services.homework_file_open(family, key, int(pk or 0))
         except (services.NotYourChild, ValueError):
             raise NotFound(NOT_YOURS) from None
         return file_response(found)

@@ -289,6 +289,10 @@ def test_bad_query_parameters_are_400_with_a_message_per_field(school_a):
     for value in ("abc", "0", "-1", "1.5", "٣", "9" * 30):
         bad = client.get("/api/v1/diary/summary/", {"child": "a.1", "period": value})
         assert bad.status_code == 400 and set(bad.json()["fields"]) == {"period"}, value
+    # a child is required where one child is shown
+    for path in ("/api/v1/diary/summary/", "/api/v1/diary/homework-files/1/"):
+        bad = client.get(path)
+        assert bad.status_code == 400 and set(bad.json()["fields"]) == {"child"}, path
     # empty values are no values: this week, every child
     assert client.get("/api/v1/diary/week/", {"date": "", "child": ""}).status_code == 200
 
